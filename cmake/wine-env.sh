@@ -1,0 +1,34 @@
+# Shared by ./rmc and the CTest emulator (wine-run): the private Wine prefix rmconform uses.
+# Sourced, not run. POSIX sh.
+
+# rmc_wine_env PREFIX: export what every Wine call of the project needs.
+rmc_wine_env() {
+    WINEPREFIX=$1
+    WINEARCH=win64
+    WINEDEBUG=-all
+    # No Mono/Gecko install prompts; they are never needed here.
+    WINEDLLOVERRIDES=${RMC_WINEDLLOVERRIDES:-mscoree,mshtml=}
+    export WINEPREFIX WINEARCH WINEDEBUG WINEDLLOVERRIDES
+}
+
+# rmc_wine_prefix_init PREFIX: create the prefix once (null graphics driver, no crash
+# debugger). Safe to call from several processes at once.
+rmc_wine_prefix_init() {
+    _p=$1
+    [ -f "$_p/.rmc-ready" ] && return 0
+    mkdir -p "$_p"
+    (
+        flock 9
+        [ -f "$_p/.rmc-ready" ] && exit 0
+        rmc_wine_env "$_p"
+        echo "rmc: creating Wine prefix $_p" >&2
+        wineboot -i >/dev/null 2>&1 || { echo "rmc: wineboot failed for $_p" >&2; exit 1; }
+        # Windows without a display: top-level windows exist, messages are delivered.
+        wine reg add 'HKCU\Software\Wine\Drivers' /v Graphics /d null /f >/dev/null 2>&1
+        # An unhandled exception must end the process, never start winedbg.
+        wine reg delete 'HKLM\Software\Microsoft\Windows NT\CurrentVersion\AeDebug' /v Debugger /f >/dev/null 2>&1
+        wine reg add 'HKCU\Software\Wine\WineDbg' /v ShowCrashDialog /t REG_DWORD /d 0 /f >/dev/null 2>&1
+        wineserver -w
+        touch "$_p/.rmc-ready"
+    ) 9>"$_p.lock"
+}

@@ -1,0 +1,155 @@
+/* rmcase.h — what a conformance case sees: the case model, the implementation's entry points,
+ * checks that record what they saw, observations, guarded buffers and per-case scratch space.
+ *
+ * A case is a cmocka test body run alone in its own child process (see harness/child.c).
+ * Case files live in cases/, one per area; each exports a table `rmc_cases_<area>` and is
+ * listed in cases/areas.def. */
+#ifndef RMCASE_H
+#define RMCASE_H
+
+#include <windows.h>
+#include <restartmanager.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+/* ---- OS profiles: the Windows version whose expectations apply ------------------------- */
+typedef enum rmc_profile {
+    RMC_PROFILE_VISTA, RMC_PROFILE_WIN7, RMC_PROFILE_WIN8, RMC_PROFILE_WIN10, RMC_PROFILE_WIN11,
+    RMC_PROFILE_COUNT
+} rmc_profile;
+
+#define RMC_OS(p)      (1u << RMC_PROFILE_##p)
+#define RMC_OS_ALL     0x1fu
+#define RMC_OS_WIN7UP  (RMC_OS_ALL & ~RMC_OS(VISTA))
+
+/* ---- platform capabilities a case may need (probed at start; see harness/probe.c) ------- */
+enum rmc_capability {
+    RMC_CAP_WINDOWS = 1u << 0,        /* top-level windows can be created and get messages */
+    RMC_CAP_SERVICES = 1u << 1,       /* the SCM lets us create, start, stop, delete services */
+    RMC_CAP_RESTART_READ = 1u << 2,   /* GetApplicationRestartSettings reports registrations */
+    RMC_CAP_HANDLE_ENUM = 1u << 3,    /* system handle enumeration works */
+    RMC_CAP_ADMIN = 1u << 4,          /* the runner is elevated */
+    RMC_CAP_COUNT_ = 5
+};
+
+/* ---- the implementation's exports ------------------------------------------------------- */
+enum rmc_export {
+    RMX_StartSession, RMX_JoinSession, RMX_EndSession, RMX_RegisterResources, RMX_GetList,
+    RMX_Shutdown, RMX_Restart, RMX_CancelCurrentTask, RMX_AddFilter, RMX_RemoveFilter,
+    RMX_GetFilterList, RMX_ReserveHeap, RMX_COUNT
+};
+#define RMX(name) (1u << RMX_##name)
+
+typedef DWORD (WINAPI *rm_start_session_fn)(DWORD *, DWORD, WCHAR[]);
+typedef DWORD (WINAPI *rm_join_session_fn)(DWORD *, const WCHAR[]);
+typedef DWORD (WINAPI *rm_end_session_fn)(DWORD);
+typedef DWORD (WINAPI *rm_register_resources_fn)(DWORD, UINT, LPCWSTR[], UINT, RM_UNIQUE_PROCESS[], UINT, LPCWSTR[]);
+typedef DWORD (WINAPI *rm_get_list_fn)(DWORD, UINT *, UINT *, RM_PROCESS_INFO[], LPDWORD);
+typedef DWORD (WINAPI *rm_shutdown_fn)(DWORD, ULONG, RM_WRITE_STATUS_CALLBACK);
+typedef DWORD (WINAPI *rm_restart_fn)(DWORD, DWORD, RM_WRITE_STATUS_CALLBACK);
+typedef DWORD (WINAPI *rm_cancel_current_task_fn)(DWORD);
+typedef DWORD (WINAPI *rm_add_filter_fn)(DWORD, LPCWSTR, RM_UNIQUE_PROCESS *, LPCWSTR, RM_FILTER_ACTION);
+typedef DWORD (WINAPI *rm_remove_filter_fn)(DWORD, LPCWSTR, RM_UNIQUE_PROCESS *, LPCWSTR);
+typedef DWORD (WINAPI *rm_get_filter_list_fn)(DWORD, PBYTE, DWORD, LPDWORD);
+typedef DWORD (WINAPI *rm_reserve_heap_fn)(DWORD);
+
+/* Resolved in the child before the case body runs; a case only runs when every export it
+ * declared in `exports` is present. Named like Wine's tests name dynamically loaded calls. */
+extern rm_start_session_fn pRmStartSession;
+extern rm_join_session_fn pRmJoinSession;
+extern rm_end_session_fn pRmEndSession;
+extern rm_register_resources_fn pRmRegisterResources;
+extern rm_get_list_fn pRmGetList;
+extern rm_shutdown_fn pRmShutdown;
+extern rm_restart_fn pRmRestart;
+extern rm_cancel_current_task_fn pRmCancelCurrentTask;
+extern rm_add_filter_fn pRmAddFilter;
+extern rm_remove_filter_fn pRmRemoveFilter;
+extern rm_get_filter_list_fn pRmGetFilterList;
+extern rm_reserve_heap_fn pRmReserveHeap;
+
+/* ---- the case model ---------------------------------------------------------------------- */
+enum rmc_case_flags {
+    RMC_EXCLUSIVE = 1u << 0,  /* never runs beside another case (e.g. it fills the session limit) */
+};
+
+typedef struct rmc_case {
+    const char *id;          /* "area.what_is_checked", stable */
+    const char *title;       /* one line */
+    const char *spec;        /* spec section, e.g. "§8.1" */
+    const char *provenance;  /* "doc", "obs" or "probe" (probe never fails on the probed value) */
+    unsigned os;             /* RMC_OS_* mask of profiles it applies to */
+    unsigned needs;          /* RMC_CAP_* it needs; missing → unsupported */
+    unsigned exports;        /* RMX(...) it calls; missing → fail "missing export RmX" */
+    unsigned flags;          /* RMC_EXCLUSIVE, ... */
+    unsigned timeout_s;      /* least watchdog time it needs (0: the runner's default) */
+    void (*body)(void **state);
+} rmc_case;
+
+/* RMC_CASE(id, title, spec, provenance, .exports = ..., .body = fn, [.os = ..., .needs = ...]) */
+#define RMC_CASE(id_, title_, spec_, prov_, ...) \
+    { .id = id_, .title = title_, .spec = spec_, .provenance = prov_, .os = RMC_OS_ALL, __VA_ARGS__ }
+#define RMC_AREA_COUNT(area) \
+    const size_t rmc_cases_##area##_count = sizeof(rmc_cases_##area) / sizeof(rmc_cases_##area[0])
+
+/* ---- context of the running case (child side) --------------------------------------------- */
+rmc_profile rmc_os(void);                 /* profile whose expectations apply */
+const char *rmc_os_name(rmc_profile p);   /* "vista", "win7", ... */
+const rmc_case *rmc_current_case(void);
+const WCHAR *rmc_impl_path(void);         /* the DLL under test: full path, or L"rstrtmgr.dll" for --system */
+int rmc_impl_is_system(void);
+const WCHAR *rmc_bin_dir(void);           /* folder of rmconform.exe (fixtures live there), with trailing '\' */
+const WCHAR *rmc_case_dir(void);          /* scratch folder of this case, with trailing '\'; removed afterwards */
+const WCHAR *rmc_run_id(void);            /* short per-run tag, for names that must not collide (services) */
+unsigned rmc_platform_caps(void);         /* RMC_CAP_* available here */
+
+/* Builds rmc_case_dir() + name into out (MAX_PATH WCHARs); creates the file with `size` bytes
+ * when create is non-zero. Fails the case when that does not work. */
+void rmc_case_file(WCHAR out[MAX_PATH], const WCHAR *name, int create);
+
+/* Runs fn(arg) after the body, also when it failed (cmocka teardown), last registered first. */
+void rmc_defer(void (*fn)(void *), void *arg);
+
+/* ---- error names ---------------------------------------------------------------------------- */
+const char *rmc_error_name(DWORD code);   /* "ERROR_MORE_DATA", or "error" when unknown */
+/* "ERROR_MORE_DATA (234)"; uses a rotating static buffer (several may appear in one printf). */
+const char *rmc_rc_str(DWORD code);
+
+/* ---- observations: what the case saw, kept even if it then crashes ----------------------- */
+void rmc_obs_rc(const char *key, DWORD rc);
+void rmc_obs_int(const char *key, long long value);
+void rmc_obs_hex(const char *key, unsigned long long value);
+void rmc_obs_bool(const char *key, int value);
+void rmc_obs_str(const char *key, const char *utf8);
+void rmc_obs_wstr(const char *key, const WCHAR *s, size_t max_chars);
+void rmc_obs_json(const char *key, const char *raw_json);   /* value already JSON */
+void rmc_obs_strs(const char *key, const char *const *items, size_t n);  /* JSON array */
+
+/* ---- checks (Wine's ok() spirit: the call is visible, the message prints what was wrong) -- */
+/* Fails the case with a formatted message (recorded, then cmocka's fail_msg). */
+void rmc_fail_at(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4), noreturn));
+#define rmc_fail(...) rmc_fail_at(__FILE__, __LINE__, __VA_ARGS__)
+/* check(cond, "format", ...): fails with the message when cond is false. */
+#define check(cond, ...) do { if (!(cond)) rmc_fail(__VA_ARGS__); } while (0)
+/* Records `rc` under key and fails unless it equals `want`:
+ * "RmEndSession(second) returned ERROR_SUCCESS (0), expected ERROR_INVALID_HANDLE (6)". */
+#define check_rc(key, rc, want) rmc_check_rc_at(__FILE__, __LINE__, key, (DWORD)(rc), (DWORD)(want))
+void rmc_check_rc_at(const char *file, int line, const char *key, DWORD rc, DWORD want);
+/* Ends the case as `unsupported` with the reason (the platform lacks something). */
+void rmc_unsupported(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* ---- guarded buffers: every out-parameter handed to the implementation --------------------- */
+/* The buffer's last byte sits just before a no-access region, so any write past `size` bytes
+ * faults and the case is reported as "wrote past the end of <what>". The buffer and the slack
+ * before it are filled with RMC_GUARD_FILL so untouched bytes and writes before the start show. */
+#define RMC_GUARD_FILL 0xA5
+void *rmc_guard_alloc(size_t size, const char *what);
+void rmc_guard_check(const void *p);        /* fails if the slack before the buffer changed */
+void rmc_guard_free(void *p);               /* checks, then releases */
+int rmc_guard_untouched(const void *p, size_t offset, size_t len);  /* still all RMC_GUARD_FILL */
+/* Freed automatically after the case (a guarded buffer the case forgot is still checked). */
+
+#endif
