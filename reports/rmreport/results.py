@@ -1,0 +1,304 @@
+"""Reading rmconform results files (schema 1, see docs/results-format.md).
+
+Both forms are accepted: ``results.json`` (the whole run, written at the end) and
+``results.jsonl`` (one record per line, written while running; a run killed midway has only
+this, without its ``end`` record). Anything unreadable becomes a :class:`ResultsError` whose
+message is one line naming the file, so the command line can print it instead of a traceback.
+"""
+
+import json
+import os
+
+SCHEMA = 1
+STATUSES = ("pass", "fail", "crash", "timeout", "unsupported", "skip")
+# Statuses that mean the implementation did something wrong (as opposed to "could not tell").
+BAD_STATUSES = ("fail", "crash", "timeout")
+PROFILES = ("vista", "win7", "win8", "win10", "win11")
+
+
+class ResultsError(Exception):
+    """A results file that cannot be used; str() is a one-line message naming the file."""
+
+    def __init__(self, path, what):
+        super().__init__("%s: %s" % (path, what))
+        self.path = path
+
+
+class Run:
+    """One implementation on one OS profile and architecture, as read from one file."""
+
+    def __init__(self, path):
+        self.path = path
+        self.tool = {}
+        self.implementation = {}
+        self.os = {}
+        self.platform = {}
+        self.started = None
+        self.finished = None
+        self.complete = True
+        self.selected = None      # how many cases the run meant to run (jsonl `run` record)
+        self.cases = []           # case dicts, in file order
+        self.label = ""           # set by order_runs() so that labels are unique
+        self._by_id = {}
+
+    # -- identity ------------------------------------------------------------------------
+    @property
+    def name(self):
+        return str(self.implementation.get("name") or "unknown")
+
+    @property
+    def os_name(self):
+        return str(self.os.get("name") or "unknown")
+
+    @property
+    def arch(self):
+        return str(self.implementation.get("arch") or self.tool.get("arch") or "unknown")
+
+    @property
+    def base_label(self):
+        return "%s-%s-%s" % (self.name, self.os_name, self.arch)
+
+    # -- cases -----------------------------------------------------------------------------
+    def add_case(self, case):
+        self._by_id[case["id"]] = case
+        self.cases.append(case)
+
+    def case(self, case_id):
+        return self._by_id.get(case_id)
+
+    def has_case(self, case_id):
+        return case_id in self._by_id
+
+    def counts(self):
+        """Cases per status, counted from the cases themselves (a killed run has no summary)."""
+        counts = dict((s, 0) for s in STATUSES)
+        for case in self.cases:
+            counts[case["status"]] += 1
+        return counts
+
+    def progress(self):
+        """'12 of 41 cases' for an incomplete run, or '' when complete."""
+        if self.complete:
+            return ""
+        if isinstance(self.selected, int):
+            return "%d of %d cases" % (len(self.cases), self.selected)
+        return "%d cases" % len(self.cases)
+
+
+def load(path):
+    """Reads a results.json, a results.jsonl, or a run folder holding one of them."""
+    if os.path.isdir(path):
+        for name in ("results.json", "results.jsonl"):
+            candidate = os.path.join(path, name)
+            if os.path.isfile(candidate):
+                return load(candidate)
+        raise ResultsError(path, "folder holds neither results.json nor results.jsonl")
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except OSError as e:
+        raise ResultsError(path, "cannot read (%s)" % (e.strerror or e))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ResultsError(path, "not UTF-8 text (byte %d)" % e.start)
+    if not text.strip():
+        raise ResultsError(path, "empty file")
+    if _looks_like_jsonl(path, text):
+        return _load_jsonl(path, text)
+    return _load_json(path, text)
+
+
+def _looks_like_jsonl(path, text):
+    if path.endswith(".jsonl"):
+        return True
+    if path.endswith(".json"):
+        return False
+    # Unknown extension: a jsonl file starts with a `record` object on its first line.
+    first = text.lstrip().split("\n", 1)[0]
+    try:
+        rec = json.loads(first)
+    except ValueError:
+        return False
+    return isinstance(rec, dict) and "record" in rec
+
+
+def _load_json(path, text):
+    try:
+        doc = json.loads(text)
+    except ValueError as e:
+        raise ResultsError(path, "not valid JSON (%s)" % _json_error(e))
+    if not isinstance(doc, dict):
+        raise ResultsError(path, "not a results object (top level is %s)" % _type_name(doc))
+    _check_schema(path, doc)
+    run = Run(path)
+    _read_header(path, run, doc)
+    run.finished = doc.get("finished")
+    complete = doc.get("complete", True)
+    run.complete = complete if isinstance(complete, bool) else True
+    if isinstance(doc.get("selected"), int):
+        run.selected = doc["selected"]
+    cases = doc.get("cases")
+    if not isinstance(cases, list):
+        raise ResultsError(path, "'cases' is missing or not a list")
+    for i, case in enumerate(cases):
+        _add_case(path, run, case, "case #%d" % (i + 1))
+    return run
+
+
+def _load_jsonl(path, text):
+    lines = text.split("\n")
+    ends_cleanly = text.endswith("\n")
+    run = None
+    ended = False
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except ValueError as e:
+            if number == len(lines) and not ends_cleanly and run is not None:
+                # The last line was cut off when the run was killed: everything before it stands.
+                run.complete = False
+                break
+            raise ResultsError(path, "line %d is not valid JSON (%s)" % (number, _json_error(e)))
+        if not isinstance(rec, dict):
+            raise ResultsError(path, "line %d is not a JSON object" % number)
+        kind = rec.get("record")
+        if run is None:
+            if kind != "run":
+                raise ResultsError(path, "line %d: expected the 'run' record first, found %s"
+                                   % (number, _describe_kind(kind)))
+            _check_schema(path, rec)
+            run = Run(path)
+            _read_header(path, run, rec)
+            if isinstance(rec.get("selected"), int):
+                run.selected = rec["selected"]
+            continue
+        if ended:
+            raise ResultsError(path, "line %d: record after the 'end' record" % number)
+        if kind == "case":
+            _add_case(path, run, rec, "line %d" % number)
+        elif kind == "end":
+            ended = True
+            run.finished = rec.get("finished")
+        elif kind == "run":
+            raise ResultsError(path, "line %d: a second 'run' record" % number)
+        # Other record kinds may be added within schema 1; they are ignored here.
+    if run is None:
+        raise ResultsError(path, "no 'run' record")
+    if not ended:
+        run.complete = False
+    return run
+
+
+def _check_schema(path, doc):
+    if "schema" not in doc:
+        raise ResultsError(path, "no 'schema' field: not an rmconform results file")
+    schema = doc["schema"]
+    if schema != SCHEMA or isinstance(schema, bool):
+        raise ResultsError(path, "unknown results schema %s (this rmreport reads schema %d)"
+                           % (json.dumps(schema), SCHEMA))
+
+
+def _read_header(path, run, doc):
+    for field in ("tool", "implementation", "os", "platform"):
+        value = doc.get(field, {})
+        if value is None:
+            value = {}
+        if not isinstance(value, dict):
+            raise ResultsError(path, "'%s' is not an object" % field)
+        setattr(run, field, value)
+    run.started = doc.get("started")
+
+
+def _add_case(path, run, case, where):
+    if not isinstance(case, dict):
+        raise ResultsError(path, "%s is not a JSON object" % where)
+    case_id = case.get("id")
+    if not isinstance(case_id, str) or not case_id:
+        raise ResultsError(path, "%s has no case id" % where)
+    status = case.get("status")
+    if status not in STATUSES:
+        raise ResultsError(path, "%s (%s) has unknown status %s" % (where, case_id, json.dumps(status)))
+    if run.has_case(case_id):
+        raise ResultsError(path, "%s repeats case %s" % (where, case_id))
+    observations = case.get("observations", {})
+    if observations is None:
+        observations = {}
+    if not isinstance(observations, dict):
+        raise ResultsError(path, "%s (%s): 'observations' is not an object" % (where, case_id))
+    clean = dict(case)
+    clean.pop("record", None)
+    clean["observations"] = observations
+    clean["area"] = str(case.get("area") or case_id.split(".", 1)[0])
+    for field in ("title", "spec", "provenance", "message"):
+        clean[field] = "" if case.get(field) is None else str(case.get(field))
+    run.add_case(clean)
+
+
+def _json_error(e):
+    if isinstance(e, json.JSONDecodeError):
+        return "%s, line %d column %d" % (e.msg, e.lineno, e.colno)
+    return str(e).split("\n", 1)[0]
+
+
+def _type_name(value):
+    return {list: "an array", str: "a string", int: "a number", float: "a number",
+            bool: "a boolean", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _describe_kind(kind):
+    return "record %s" % json.dumps(kind) if kind is not None else "a line without 'record'"
+
+
+def load_all(paths):
+    """Loads every path and gives each run a unique label; returns them in display order."""
+    return order_runs([load(p) for p in paths])
+
+
+def order_runs(runs):
+    """Orders runs for display: by OS profile, then architecture, then the native DLL first,
+    the reference implementation next, others by name; labels made unique."""
+    def key(run):
+        os_index = PROFILES.index(run.os_name) if run.os_name in PROFILES else len(PROFILES)
+        impl_rank = {"system": 0, "rmref": 1}.get(run.name, 2)
+        return (os_index, run.os_name, run.arch, impl_rank, run.name)
+    ordered = sorted(runs, key=key)
+    seen = {}
+    for run in ordered:
+        n = seen.get(run.base_label, 0) + 1
+        seen[run.base_label] = n
+        run.label = run.base_label if n == 1 else "%s #%d" % (run.base_label, n)
+    return ordered
+
+
+def case_rows(runs):
+    """Every case id seen in any run, grouped by area: [(area, [(case_id, case_meta)])].
+
+    Areas and cases keep the order in which the runs list them (the runner's order)."""
+    areas = []
+    by_area = {}
+    seen = set()
+    for run in runs:
+        for case in run.cases:
+            if case["id"] in seen:
+                continue
+            seen.add(case["id"])
+            if case["area"] not in by_area:
+                by_area[case["area"]] = []
+                areas.append(case["area"])
+            by_area[case["area"]].append((case["id"], case))
+    return [(area, by_area[area]) for area in areas]
+
+
+def format_value(value):
+    """An observation value as text: strings as they are, anything else as JSON."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def same_value(a, b):
+    """Exact JSON equality (True is not 1, 1 is not 1.0 written differently)."""
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
