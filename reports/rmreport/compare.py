@@ -19,16 +19,30 @@ class Comparison:
         self.only_in_baseline = []   # case ids (also listed in regressions when they passed)
         self.only_in_candidate = []  # case ids
         self.observations = []       # (case_id, key, baseline_value|ABSENT, candidate_value|ABSENT)
+        self._cache = None
 
     @property
     def has_regressions(self):
         return bool(self.regressions)
 
     def regressed(self, case_id):
-        return any(r[0] == case_id for r in self.regressions)
+        return case_id in self._index()[0]
 
-    def observations_differ(self, case_id):
-        return any(o[0] == case_id for o in self.observations)
+    def improved(self, case_id):
+        return case_id in self._index()[1]
+
+    def differing_keys(self, case_id):
+        """The observation keys of a case that differ between the two runs."""
+        return self._index()[2].get(case_id, ())
+
+    def _index(self):
+        # Built on first use, after compare() has filled the lists.
+        if self._cache is None:
+            keys = {}
+            for case_id, key, _b, _c in self.observations:
+                keys.setdefault(case_id, []).append(key)
+            self._cache = (set(r[0] for r in self.regressions), set(i[0] for i in self.improvements), keys)
+        return self._cache
 
     def notes(self):
         """Why the comparison may be apples to oranges (different OS or architecture)."""

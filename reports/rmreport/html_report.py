@@ -210,9 +210,9 @@ def _cell(case_id, run, comparison, is_baseline=False):
         if comparison.regressed(case_id):
             marks += '<span class="mark" title="passes in the baseline, not here">▼</span>'
             classes.append("regressed")
-        elif any(i[0] == case_id for i in comparison.improvements):
+        elif comparison.improved(case_id):
             marks += '<span class="mark" title="passes here, not in the baseline">▲</span>'
-        diff_keys = set(o[1] for o in comparison.observations if o[0] == case_id)
+        diff_keys = set(comparison.differing_keys(case_id))
         if diff_keys:
             marks += '<span class="mark" title="observations differ from the baseline">≠</span>'
     attrs = ('data-baseline-cell="%s"' % _e(case_id)) if is_baseline else ('data-cell="%s"' % _e(case_id))

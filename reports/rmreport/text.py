@@ -42,7 +42,7 @@ def diff_lines(comparison):
     section("other status changes", c.other_changes, with_message)
     missing = [i for i in c.only_in_baseline if not c.regressed(i)]
     section("only in the baseline", missing, lambda i: i)
-    new = [i for i in c.only_in_candidate if not any(r[0] == i for r in c.improvements)]
+    new = [i for i in c.only_in_candidate if not c.improved(i)]
     section("only in the candidate", new, lambda i: i)
     section("observations that differ", c.observations,
             lambda o: "%s: %s: %s -> %s" % (o[0], o[1], _value(o[2]), _value(o[3])))
