@@ -265,11 +265,25 @@ def order_runs(runs):
         impl_rank = {"system": 0, "rmref": 1}.get(run.name, 2)
         return (os_index, run.os_name, run.arch, impl_rank, run.name)
     ordered = sorted(runs, key=key)
+    # Under Wine, "system" is Wine's own rstrtmgr.dll, not Windows': the label says so.
+    for run in ordered:
+        run.label = run.base_label + (" (wine)" if run.os.get("wine") else "")
+    # Runs of one label from different machines (two runner images reporting the same
+    # profile) are told apart by the OS build, then by a counter.
+    groups = {}
+    for run in ordered:
+        groups.setdefault(run.label, []).append(run)
+    for label, group in groups.items():
+        builds = [r.os.get("build") for r in group]
+        if len(group) > 1 and None not in builds and len(set(map(str, builds))) == len(group):
+            for run in group:
+                run.label = "%s build %s" % (label, run.os.get("build"))
     seen = {}
     for run in ordered:
-        n = seen.get(run.base_label, 0) + 1
-        seen[run.base_label] = n
-        run.label = run.base_label if n == 1 else "%s #%d" % (run.base_label, n)
+        n = seen.get(run.label, 0) + 1
+        seen[run.label] = n
+        if n > 1:
+            run.label = "%s #%d" % (run.label, n)
     return ordered
 
 

@@ -117,7 +117,7 @@ class ChromiumPage(unittest.TestCase):
         self.assertEqual(len(dom.cells), N_CASES * len(RUNS))
         self.assertEqual(len(set((c, r) for c, r, _ in dom.cells)), N_CASES * len(RUNS))
         runs = set(r for _, r, _ in dom.cells)
-        self.assertEqual(runs, {"rmref-win10-x64", "system-win10-x64", "system-win7-x64"})
+        self.assertEqual(runs, {"rmref-win10-x64 (wine)", "system-win10-x64 (wine)", "system-win7-x64 (wine)"})
 
     def test_filters(self):
         # Ticks only "crash", reads how many rows stay visible, then only the "join" area with

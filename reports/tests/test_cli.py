@@ -74,7 +74,7 @@ class Html(unittest.TestCase):
         self.assertEqual(len(set((c, r) for c, r, _ in scan.cells)), 14 * 3)
         self.assertTrue(all(s in STATUSES for _, _, s in scan.cells))
         # The killed run: 5 cases reported, 9 shown as not in the run, and flagged incomplete.
-        win7 = [s for _, r, s in scan.cells if r == "system-win7-x64"]
+        win7 = [s for _, r, s in scan.cells if r == "system-win7-x64 (wine)"]
         self.assertEqual(win7.count("missing"), 9)
         self.assertIn("incomplete: 5 of 14 cases", text)
         self.assertEqual(scan.baseline_cells, [])
@@ -117,8 +117,8 @@ class Markdown(unittest.TestCase):
                      data("system-win7-x64.truncated.jsonl"))
         self.assertEqual(r.returncode, 0, r.stderr)
         out = r.stdout.decode("utf-8")
-        self.assertIn("| `rmref-win10-x64` | 13 | 1 | 0 | 0 | 0 | 0 | complete |", out)
-        self.assertIn("| `system-win10-x64` | 4 | 5 | 2 | 1 | 1 | 1 | complete |", out)
+        self.assertIn("| `rmref-win10-x64 (wine)` | 13 | 1 | 0 | 0 | 0 | 0 | complete |", out)
+        self.assertIn("| `system-win10-x64 (wine)` | 4 | 5 | 2 | 1 | 1 | 1 | complete |", out)
         self.assertIn("**incomplete** (5 of 14 cases)", out)
         self.assertIn("`register.zero_resources`", out)
         self.assertIn("☠ crash `join.same_key_joins`", out)
@@ -130,7 +130,7 @@ class Markdown(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         out = r.stdout.decode("utf-8")
         self.assertIn("### Against the baseline `system-win10-x64`", out)
-        self.assertIn("| `rmref-win10-x64` | **1** | 0 | 5 |", out)
+        self.assertIn("| `rmref-win10-x64 (wine)` | **1** | 0 | 5 |", out)
         self.assertIn("- `register.zero_resources`: pass → fail", out)
 
 

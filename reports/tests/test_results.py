@@ -5,7 +5,7 @@ import shutil
 import tempfile
 import unittest
 
-from rmreport.results import ResultsError, case_rows, load, load_all
+from rmreport.results import ResultsError, case_rows, load, load_all, order_runs
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 
@@ -142,7 +142,17 @@ class SeveralRuns(unittest.TestCase):
         runs = load_all([data("rmref-win10-x64.json"), data("system-win10-x64.json"),
                          data("system-win7-x64.truncated.jsonl"), data("rmref-win10-x64.jsonl")])
         self.assertEqual([r.label for r in runs],
-                         ["system-win7-x64", "system-win10-x64", "rmref-win10-x64", "rmref-win10-x64 #2"])
+                         ["system-win7-x64 (wine)", "system-win10-x64 (wine)", "rmref-win10-x64 (wine)",
+                          "rmref-win10-x64 (wine) #2"])
+
+    def test_native_runs_of_one_profile_told_apart_by_build(self):
+        a, b, c = (load(data("baseline-win10-x64.json")) for _ in range(3))
+        b.os["build"] = 26100
+        runs = load_all([data("baseline-win10-x64.json")])
+        self.assertEqual(runs[0].label, "system-win10-x64")   # native: no suffix
+        self.assertEqual(sorted(r.label for r in order_runs([a, b])),
+                         ["system-win10-x64 build 20348", "system-win10-x64 build 26100"])
+        self.assertEqual([r.label for r in order_runs([a, c])], ["system-win10-x64", "system-win10-x64 #2"])
 
     def test_case_rows_grouped_by_area_in_runner_order(self):
         runs = load_all([data("system-win7-x64.truncated.jsonl"), data("rmref-win10-x64.json")])
