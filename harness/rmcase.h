@@ -9,6 +9,7 @@
 
 #include <windows.h>
 #include <restartmanager.h>
+#include "rmc_errors.h"
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -86,7 +87,8 @@ typedef struct rmc_case {
     unsigned exports;        /* RMX(...) it calls; missing → fail "missing export RmX" */
     unsigned flags;          /* RMC_EXCLUSIVE, ... */
     unsigned timeout_s;      /* least watchdog time it needs (0: the runner's default) */
-    void (*body)(void **state);
+    void (*body)(void **state);  /* *state is `param` when the body starts */
+    const void *param;       /* lets one body serve a table of cases */
 } rmc_case;
 
 /* RMC_CASE(id, title, spec, provenance, .exports = ..., .body = fn, [.os = ..., .needs = ...]) */
@@ -106,12 +108,19 @@ const WCHAR *rmc_case_dir(void);          /* scratch folder of this case, with t
 const WCHAR *rmc_run_id(void);            /* short per-run tag, for names that must not collide (services) */
 unsigned rmc_platform_caps(void);         /* RMC_CAP_* available here */
 
-/* Builds rmc_case_dir() + name into out (MAX_PATH WCHARs); creates the file with `size` bytes
- * when create is non-zero. Fails the case when that does not work. */
+/* Builds rmc_case_dir() + name into out (MAX_PATH WCHARs); when create is non-zero, creates the
+ * file with a few bytes in it. Fails the case when that does not work. */
 void rmc_case_file(WCHAR out[MAX_PATH], const WCHAR *name, int create);
 
 /* Runs fn(arg) after the body, also when it failed (cmocka teardown), last registered first. */
 void rmc_defer(void (*fn)(void *), void *arg);
+
+/* ---- sessions for cases that need one as a precondition ------------------------------------ */
+/* Calls RmStartSession with a zeroed key buffer (spec §7.2: pre-zero it), fails the case unless it
+ * returns ERROR_SUCCESS, and ends the session after the case. key may be NULL. */
+DWORD rmc_session_start(WCHAR key[CCH_RM_SESSION_KEY + 1]);
+/* Ends the session after the case (RmEndSession; the return code is not checked). */
+void rmc_session_end_later(DWORD handle);
 
 /* ---- error names ---------------------------------------------------------------------------- */
 const char *rmc_error_name(DWORD code);   /* "ERROR_MORE_DATA", or "error" when unknown */
@@ -130,16 +139,16 @@ void rmc_obs_strs(const char *key, const char *const *items, size_t n);  /* JSON
 
 /* ---- checks (Wine's ok() spirit: the call is visible, the message prints what was wrong) -- */
 /* Fails the case with a formatted message (recorded, then cmocka's fail_msg). */
-void rmc_fail_at(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4), noreturn));
+void rmc_fail_at(const char *file, int line, const char *fmt, ...) __attribute__((format(gnu_printf, 3, 4), noreturn));
 #define rmc_fail(...) rmc_fail_at(__FILE__, __LINE__, __VA_ARGS__)
 /* check(cond, "format", ...): fails with the message when cond is false. */
-#define check(cond, ...) do { if (!(cond)) rmc_fail(__VA_ARGS__); } while (0)
+#define check(cond_, ...) do { if (!(cond_)) rmc_fail(__VA_ARGS__); } while (0)
 /* Records `rc` under key and fails unless it equals `want`:
  * "RmEndSession(second) returned ERROR_SUCCESS (0), expected ERROR_INVALID_HANDLE (6)". */
-#define check_rc(key, rc, want) rmc_check_rc_at(__FILE__, __LINE__, key, (DWORD)(rc), (DWORD)(want))
+#define check_rc(what_, rc_, want_) rmc_check_rc_at(__FILE__, __LINE__, what_, (DWORD)(rc_), (DWORD)(want_))
 void rmc_check_rc_at(const char *file, int line, const char *key, DWORD rc, DWORD want);
 /* Ends the case as `unsupported` with the reason (the platform lacks something). */
-void rmc_unsupported(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void rmc_unsupported(const char *fmt, ...) __attribute__((format(gnu_printf, 1, 2), noreturn));
 
 /* ---- guarded buffers: every out-parameter handed to the implementation --------------------- */
 /* The buffer's last byte sits just before a no-access region, so any write past `size` bytes

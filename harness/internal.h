@@ -1,0 +1,117 @@
+/* internal.h — what the runner's own files share (not for cases; cases use rmcase.h). */
+#ifndef RMC_INTERNAL_H
+#define RMC_INTERNAL_H
+
+#include "rmcase.h"
+#include <stdio.h>
+
+#define RMC_VERSION "0.1.0"
+#if defined(_WIN64)
+#define RMC_ARCH "x64"
+#define RMC_MACHINE 0x8664
+#else
+#define RMC_ARCH "x86"
+#define RMC_MACHINE 0x014c
+#endif
+
+/* Exit codes of rmconform.exe */
+enum { RMC_EXIT_OK = 0, RMC_EXIT_FAILURES = 1, RMC_EXIT_BAD_INPUT = 2 };
+
+/* ---- growable string ------------------------------------------------------------------- */
+typedef struct rmc_buf { char *data; size_t len, cap; } rmc_buf;
+void buf_put(rmc_buf *b, const char *s, size_t n);
+void buf_puts(rmc_buf *b, const char *s);
+void buf_printf(rmc_buf *b, const char *fmt, ...) __attribute__((format(gnu_printf, 2, 3)));
+void buf_json_str(rmc_buf *b, const char *utf8);          /* "..." with escapes */
+void buf_json_wstr(rmc_buf *b, const WCHAR *s, size_t max_chars);
+void buf_xml_str(rmc_buf *b, const char *utf8);           /* escaped for XML attributes/text */
+void buf_free(rmc_buf *b);
+char *utf8_from_wide(const WCHAR *w);                     /* malloc'd */
+WCHAR *wide_from_utf8(const char *s);                     /* malloc'd */
+
+/* ---- options ----------------------------------------------------------------------------- */
+typedef struct rmc_options {
+    const WCHAR *dll;          /* --dll PATH */
+    int system;                /* --system */
+    const WCHAR **globs;       /* --case GLOB (repeatable) */
+    int nglobs;
+    int list;                  /* --list */
+    int os_given;              /* --os */
+    rmc_profile os;
+    unsigned timeout_s;        /* --timeout */
+    const WCHAR *out;          /* --out DIR */
+    const WCHAR *out_root;     /* --out-root DIR */
+    int jobs;                  /* --jobs N */
+    int quiet;                 /* --quiet: no per-case lines */
+    /* child / probe modes (internal) */
+    const WCHAR *child_case;   /* --child ID */
+    int probe;                 /* --probe */
+    const WCHAR *record;       /* --record FILE */
+    const WCHAR *case_dir;     /* --case-dir DIR */
+    const WCHAR *run_id;       /* --run-id TAG */
+    unsigned caps;             /* --caps N */
+} rmc_options;
+
+/* Fills opts from argv; on error prints one line and returns 0. */
+int options_parse(int argc, WCHAR **argv, rmc_options *opts);
+void options_usage(FILE *to);
+int profile_from_name(const char *name, rmc_profile *out);
+
+/* ---- case registry ---------------------------------------------------------------------- */
+size_t registry_count(void);
+const rmc_case *registry_get(size_t i);
+const rmc_case *registry_find(const char *id);
+int glob_match(const char *pattern, const char *text);
+/* The area of a case id: the part before the first '.', copied into out. */
+void case_area(const char *id, char *out, size_t n);
+const char *export_name(int rmx);   /* "RmStartSession" */
+
+/* ---- child side --------------------------------------------------------------------------- */
+int child_main(const rmc_options *opts);
+int probe_main(const rmc_options *opts);
+/* Record channel from child to runner (one line per item, written through at once). */
+void record_open(const WCHAR *path);
+void record_line(const char *tag, const char *a, const char *b);
+void guard_release_all(void);
+/* Looks up addr in the guarded buffers; fills a message when it hits one's no-access tail. */
+int guard_describe_fault(ULONG_PTR addr, int write, char *msg, size_t n);
+void checks_reset_for_case(void);
+int checks_status_written(void);
+void set_case_context(const rmc_case *c, rmc_profile os, const WCHAR *impl, int is_system,
+                      const WCHAR *case_dir, const WCHAR *run_id, unsigned caps);
+void run_deferred(void);
+
+/* ---- platform and OS --------------------------------------------------------------------- */
+typedef struct rmc_osinfo {
+    DWORD major, minor, build;
+    rmc_profile detected;
+    char wine[32];             /* "" when not under Wine */
+} rmc_osinfo;
+void os_detect(rmc_osinfo *os);
+/* Probes capabilities in this process; writes a JSON object into out and returns RMC_CAP_* mask. */
+unsigned platform_probe(rmc_buf *json, char (*details)[256]);
+extern const char *const rmc_cap_names[RMC_CAP_COUNT_];
+
+/* ---- DLL checks (runner side, no loading) ------------------------------------------------ */
+/* Returns 1 when path is a loadable-looking PE DLL of this runner's architecture; otherwise
+ * writes a one-line reason to why. */
+int dll_check_file(const WCHAR *path, char *why, size_t n);
+int file_sha256(const WCHAR *path, char hex[65]);
+int file_version(const WCHAR *path, char *out, size_t n);
+
+/* ---- exceptions ---------------------------------------------------------------------------- */
+const char *exception_name(DWORD code);  /* "EXCEPTION_ACCESS_VIOLATION" or NULL */
+int looks_like_exception(DWORD exit_code);
+/* Resolves the exports of m into the p* pointers; returns the RMX() mask of those present. */
+unsigned load_exports(HMODULE m);
+HMODULE load_implementation(const WCHAR *path, int system);
+
+/* ---- utilities ---------------------------------------------------------------------------- */
+void iso_time_now(char out[32]);
+int make_dirs(const WCHAR *path);        /* mkdir -p; returns 1 on success */
+int remove_tree(const WCHAR *path);
+const WCHAR *self_dir(void);             /* folder of rmconform.exe with trailing '\' */
+int write_text_file(const WCHAR *path, const char *data, size_t n);
+char *read_text_file(const WCHAR *path, size_t *n);   /* malloc'd, NUL-terminated; NULL if absent */
+
+#endif

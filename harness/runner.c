@@ -1,0 +1,334 @@
+/* runner.c — runs each selected case in its own child process under a watchdog.
+ *
+ * Every child is created suspended, put in its own job object (kill on close) and then resumed,
+ * so the child and everything it starts (fixtures) die with the job: on a timeout, after a crash,
+ * and if the runner itself is killed. The child reports through a record file written line by
+ * line (child.c); whatever it wrote before dying is kept. */
+#include "runner.h"
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct slot {
+    int busy;
+    const rmc_case *c;
+    HANDLE process, job;
+    DWORD started, timeout_ms;
+    WCHAR record[MAX_PATH], log[MAX_PATH], case_dir[MAX_PATH];
+} slot;
+
+/* ---- decoding what the child wrote ------------------------------------------------------------ */
+
+/* Decodes one JSON string literal (as written by buf_json_str/json_into) into UTF-8. */
+static char *json_string_decode(const char *s)
+{
+    size_t n = strlen(s);
+    char *out = malloc(n + 1), *o = out;
+    if (*s == '"') s++;
+    for (; *s && *s != '"'; s++) {
+        if (*s != '\\') { *o++ = *s; continue; }
+        s++;
+        switch (*s) {
+        case 'n': *o++ = '\n'; break;
+        case 'r': *o++ = '\r'; break;
+        case 't': *o++ = '\t'; break;
+        case 'u': {
+            unsigned v = 0;
+            sscanf(s + 1, "%4x", &v);
+            s += 4;
+            if (v < 0x80) *o++ = (char)v;
+            else if (v < 0x800) { *o++ = (char)(0xC0 | (v >> 6)); *o++ = (char)(0x80 | (v & 0x3F)); }
+            else { *o++ = (char)(0xE0 | (v >> 12)); *o++ = (char)(0x80 | ((v >> 6) & 0x3F)); *o++ = (char)(0x80 | (v & 0x3F)); }
+            break;
+        }
+        case 0: s--; break;
+        default: *o++ = *s;
+        }
+    }
+    *o = 0;
+    return out;
+}
+
+/* The first cmocka error line of the child's output, for failures raised by cmocka's own
+ * assert_* macros (rmc_fail records its message itself). */
+static char *cmocka_message(const WCHAR *log)
+{
+    char *text = read_text_file(log, NULL);
+    if (!text) return NULL;
+    char *found = NULL;
+    const char *markers[] = {"[  ERROR   ] --- ", "[   LINE   ] --- "};
+    for (int m = 0; m < 2 && !found; m++) {
+        char *p = strstr(text, markers[m]);
+        if (!p) continue;
+        p += strlen(markers[m]);
+        size_t len = strcspn(p, "\r\n");
+        found = malloc(len + 1);
+        memcpy(found, p, len);
+        found[len] = 0;
+    }
+    free(text);
+    return found;
+}
+
+static void add_obs(case_result *cr, const char *key, size_t klen, const char *json)
+{
+    cr->obs = realloc(cr->obs, sizeof(*cr->obs) * (size_t)(cr->nobs + 1));
+    observation *ob = &cr->obs[cr->nobs++];
+    ob->key = malloc(klen + 1);
+    memcpy(ob->key, key, klen);
+    ob->key[klen] = 0;
+    ob->json = _strdup(json);
+}
+
+static void collect(slot *s, case_result *cr, int timed_out, DWORD exit_code, unsigned timeout_s)
+{
+    char *text = read_text_file(s->record, NULL);
+    char *status = NULL, *message = NULL, *crash = NULL;
+    for (char *line = text; line && *line;) {
+        char *end = strchr(line, '\n');
+        if (end) *end = 0;
+        char *tab = strchr(line, '\t');
+        if (tab) {
+            char *val = tab + 1;
+            if (line[0] == 'O' && tab == line + 1) {
+                char *tab2 = strchr(val, '\t');
+                if (tab2) add_obs(cr, val, (size_t)(tab2 - val), tab2 + 1);
+            } else if (line[0] == 'M') { free(message); message = json_string_decode(val); }
+            else if (line[0] == 'S') { free(status); status = _strdup(val); }
+            else if (line[0] == 'C') {
+                char *tab2 = strchr(val, '\t');
+                free(crash);
+                crash = tab2 ? json_string_decode(tab2 + 1) : _strdup(val);
+            }
+        }
+        if (!end) break;
+        line = end + 1;
+    }
+    free(text);
+
+    char buf[512];
+    if (timed_out) {
+        cr->status = ST_TIMEOUT;
+        snprintf(buf, sizeof buf, "no verdict within %u s; the case process and everything it started were killed%s%s",
+                 timeout_s, message ? "; last message: " : "", message ? message : "");
+        cr->message = _strdup(buf);
+    } else if (crash) {
+        cr->status = ST_CRASH;
+        cr->message = crash;
+        crash = NULL;
+    } else if (status) {
+        cr->status = !strcmp(status, "pass") ? ST_PASS : !strcmp(status, "unsupported") ? ST_UNSUPPORTED
+                   : !strcmp(status, "skip") ? ST_SKIP : ST_FAIL;
+        if (cr->status == ST_FAIL && !message) message = cmocka_message(s->log);
+        cr->message = message ? message : _strdup(cr->status == ST_FAIL ? "failed (no message recorded)" : "");
+        message = NULL;
+    } else {
+        cr->status = ST_CRASH;
+        const char *name = exception_name(exit_code);
+        if (looks_like_exception(exit_code))
+            snprintf(buf, sizeof buf, "%s (0x%08lX): the case process died before it could report", name ? name : "exception",
+                     (unsigned long)exit_code);
+        else
+            snprintf(buf, sizeof buf, "the case process exited with code %lu without a verdict", (unsigned long)exit_code);
+        cr->message = _strdup(buf);
+    }
+    free(status);
+    free(message);
+    free(crash);
+}
+
+/* ---- starting a child ---------------------------------------------------------------------------- */
+
+static void append_arg(WCHAR *cmd, size_t n, const WCHAR *arg)
+{
+    size_t len = wcslen(cmd);
+    _snwprintf(cmd + len, n - len, wcschr(arg, ' ') || !*arg ? L" \"%ls\"" : L" %ls", arg);
+    cmd[n - 1] = 0;
+}
+
+static int start_child(run_state *r, slot *s, const rmc_case *c)
+{
+    WCHAR *id = wide_from_utf8(c->id), caps[16], self[MAX_PATH];
+    _snwprintf(s->record, MAX_PATH, L"%ls\\cases\\%ls.rec", r->out_dir, id);
+    _snwprintf(s->log, MAX_PATH, L"%ls\\cases\\%ls.log", r->out_dir, id);
+    _snwprintf(s->case_dir, MAX_PATH, L"%ls\\%ls", r->scratch_dir, id);
+    DeleteFileW(s->record);
+    _snwprintf(caps, 16, L"%u", r->caps);
+    GetModuleFileNameW(NULL, self, MAX_PATH);
+
+    size_t n = 8 * MAX_PATH;
+    WCHAR *cmd = calloc(n, sizeof(WCHAR));
+    _snwprintf(cmd, n, L"\"%ls\"", self);
+    append_arg(cmd, n, L"--child"); append_arg(cmd, n, id);
+    if (r->impl_path) { append_arg(cmd, n, L"--dll"); append_arg(cmd, n, r->impl_path); }
+    else append_arg(cmd, n, L"--system");
+    WCHAR *os = wide_from_utf8(rmc_os_name(r->profile));
+    append_arg(cmd, n, L"--os"); append_arg(cmd, n, os);
+    append_arg(cmd, n, L"--caps"); append_arg(cmd, n, caps);
+    append_arg(cmd, n, L"--run-id"); append_arg(cmd, n, r->run_id);
+    append_arg(cmd, n, L"--record"); append_arg(cmd, n, s->record);
+    append_arg(cmd, n, L"--case-dir"); append_arg(cmd, n, s->case_dir);
+
+    SECURITY_ATTRIBUTES inherit = {sizeof(inherit), NULL, TRUE};
+    HANDLE log = CreateFileW(s->log, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, &inherit, CREATE_ALWAYS, 0, NULL);
+    HANDLE nul = CreateFileW(L"NUL", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, &inherit, OPEN_EXISTING, 0, NULL);
+    STARTUPINFOW si = {sizeof(si)};
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = nul;
+    si.hStdOutput = log;
+    si.hStdError = log;
+    PROCESS_INFORMATION pi;
+    s->job = CreateJobObjectW(NULL, NULL);
+    JOBOBJECT_EXTENDED_LIMIT_INFORMATION lim = {0};
+    lim.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+    SetInformationJobObject(s->job, JobObjectExtendedLimitInformation, &lim, sizeof lim);
+    /* CREATE_NO_WINDOW: a console of its own, so console control events a case generates for
+     * its fixtures never reach the runner's console. */
+    BOOL ok = CreateProcessW(NULL, cmd, NULL, NULL, TRUE, CREATE_SUSPENDED | CREATE_NO_WINDOW, NULL, NULL, &si, &pi);
+    DWORD err = GetLastError();
+    CloseHandle(log);
+    CloseHandle(nul);
+    free(cmd);
+    free(id);
+    free(os);
+    if (!ok) {
+        CloseHandle(s->job);
+        fprintf(stderr, "rmconform: error: cannot start a case process (error %lu)\n", err);
+        return 0;
+    }
+    if (!AssignProcessToJobObject(s->job, pi.hProcess))
+        fprintf(stderr, "rmconform: warning: case process not in a job (error %lu); its fixtures may outlive it\n",
+                GetLastError());
+    ResumeThread(pi.hThread);
+    CloseHandle(pi.hThread);
+    s->process = pi.hProcess;
+    s->c = c;
+    s->busy = 1;
+    s->started = GetTickCount();
+    unsigned t = c->timeout_s > r->o->timeout_s ? c->timeout_s : r->o->timeout_s;
+    s->timeout_ms = t * 1000;
+    return 1;
+}
+
+static void finish_child(run_state *r, slot *s, int timed_out)
+{
+    DWORD exit_code = 0;
+    if (timed_out) {
+        TerminateJobObject(s->job, 0xDEAD);
+        WaitForSingleObject(s->process, 5000);
+    }
+    GetExitCodeProcess(s->process, &exit_code);
+    case_result *cr = &r->results[r->nresults++];
+    memset(cr, 0, sizeof(*cr));
+    cr->c = s->c;
+    cr->duration_ms = GetTickCount() - s->started;
+    unsigned t = s->timeout_ms / 1000;
+    collect(s, cr, timed_out, exit_code, t);
+    /* Closing the job kills whatever the case left running. */
+    TerminateJobObject(s->job, 0);
+    CloseHandle(s->job);
+    CloseHandle(s->process);
+    remove_tree(s->case_dir);
+    s->busy = 0;
+    results_case(r, cr);
+}
+
+/* ---- verdicts decided without a child --------------------------------------------------------- */
+
+static int decide_without_child(run_state *r, const rmc_case *c)
+{
+    case_result *cr = &r->results[r->nresults];
+    memset(cr, 0, sizeof(*cr));
+    cr->c = c;
+    char msg[512] = "";
+    if (!(c->os & (1u << r->profile))) {
+        cr->status = ST_SKIP;
+        snprintf(msg, sizeof msg, "does not apply to %s", rmc_os_name(r->profile));
+    } else if (c->needs & ~r->caps) {
+        cr->status = ST_UNSUPPORTED;
+        size_t n = (size_t)snprintf(msg, sizeof msg, "the platform lacks");
+        for (int i = 0; i < RMC_CAP_COUNT_; i++)
+            if (c->needs & ~r->caps & (1u << i))
+                n += (size_t)snprintf(msg + n, sizeof msg - n, " %s (%s)", rmc_cap_names[i],
+                                      r->cap_detail[i] ? r->cap_detail[i] : "not available");
+    } else if (c->exports & ~r->exports) {
+        cr->status = ST_FAIL;
+        size_t n = (size_t)snprintf(msg, sizeof msg, "missing export");
+        for (int i = 0; i < RMX_COUNT; i++)
+            if (c->exports & ~r->exports & (1u << i)) n += (size_t)snprintf(msg + n, sizeof msg - n, " %s", export_name(i));
+    } else
+        return 0;
+    cr->message = _strdup(msg);
+    r->nresults++;
+    results_case(r, cr);
+    return 1;
+}
+
+void runner_run(run_state *r)
+{
+    int nslots = r->o->jobs < 1 ? 1 : r->o->jobs > 32 ? 32 : r->o->jobs;
+    slot *slots = calloc((size_t)nslots, sizeof(*slots));
+    WCHAR cases_dir[MAX_PATH];
+    _snwprintf(cases_dir, MAX_PATH, L"%ls\\cases", r->out_dir);
+    make_dirs(cases_dir);
+    make_dirs(r->scratch_dir);
+    r->results = calloc((size_t)r->nselected + 1, sizeof(*r->results));
+
+    int next = 0, running = 0, exclusive_running = 0;
+    while (next < r->nselected || running > 0) {
+        /* Start what may start now. */
+        while (next < r->nselected && running < nslots && !exclusive_running) {
+            const rmc_case *c = r->selected[next];
+            if (decide_without_child(r, c)) { next++; continue; }
+            if ((c->flags & RMC_EXCLUSIVE) && running > 0) break;   /* wait until alone */
+            slot *s = NULL;
+            for (int i = 0; i < nslots; i++) if (!slots[i].busy) { s = &slots[i]; break; }
+            next++;
+            if (!start_child(r, s, c)) {
+                case_result *cr = &r->results[r->nresults++];
+                memset(cr, 0, sizeof(*cr));
+                cr->c = c;
+                cr->status = ST_CRASH;
+                cr->message = _strdup("the runner could not start the case process");
+                results_case(r, cr);
+                continue;
+            }
+            running++;
+            if (c->flags & RMC_EXCLUSIVE) exclusive_running = 1;
+        }
+        if (!running) continue;
+
+        /* Wait for the first child to end or the nearest deadline. */
+        HANDLE handles[32];
+        int map[32], nh = 0;
+        DWORD now = GetTickCount(), wait = INFINITE;
+        for (int i = 0; i < nslots; i++) {
+            if (!slots[i].busy) continue;
+            DWORD used = now - slots[i].started;
+            DWORD left = used >= slots[i].timeout_ms ? 0 : slots[i].timeout_ms - used;
+            if (left < wait) wait = left;
+            handles[nh] = slots[i].process;
+            map[nh++] = i;
+        }
+        DWORD w = WaitForMultipleObjects((DWORD)nh, handles, FALSE, wait);
+        if (w < WAIT_OBJECT_0 + (DWORD)nh) {
+            slot *s = &slots[map[w - WAIT_OBJECT_0]];
+            if (s->c->flags & RMC_EXCLUSIVE) exclusive_running = 0;
+            finish_child(r, s, 0);
+            running--;
+        } else {
+            now = GetTickCount();
+            for (int i = 0; i < nslots; i++) {
+                if (!slots[i].busy || now - slots[i].started < slots[i].timeout_ms) continue;
+                if (WaitForSingleObject(slots[i].process, 0) == WAIT_OBJECT_0) {
+                    finish_child(r, &slots[i], 0);
+                } else {
+                    finish_child(r, &slots[i], 1);
+                }
+                if (slots[i].c->flags & RMC_EXCLUSIVE) exclusive_running = 0;
+                running--;
+            }
+        }
+    }
+    remove_tree(r->scratch_dir);
+    free(slots);
+}

@@ -1,0 +1,49 @@
+/* runner.h — the runner's view of one run: selected cases, their results, the output folder. */
+#ifndef RMC_RUNNER_H
+#define RMC_RUNNER_H
+
+#include "internal.h"
+
+typedef enum rmc_status { ST_PASS, ST_FAIL, ST_CRASH, ST_TIMEOUT, ST_UNSUPPORTED, ST_SKIP, ST_COUNT } rmc_status;
+const char *status_name(rmc_status s);
+
+typedef struct observation { char *key; char *json; } observation;
+
+typedef struct case_result {
+    const rmc_case *c;
+    rmc_status status;
+    char *message;               /* UTF-8, malloc'd; "" for pass */
+    observation *obs;
+    int nobs;
+    DWORD duration_ms;
+} case_result;
+
+typedef struct run_state {
+    const rmc_options *o;
+    WCHAR out_dir[MAX_PATH];
+    WCHAR scratch_dir[MAX_PATH];  /* per-run scratch under %TEMP% */
+    WCHAR run_id[32];
+    const WCHAR *impl_path;       /* what the children load: full path or NULL for --system */
+    char impl_name[MAX_PATH];
+    rmc_profile profile;
+    unsigned caps, exports;
+    char *cap_detail[RMC_CAP_COUNT_];   /* why each capability is (not) there */
+    rmc_buf header;               /* "tool": ..., "implementation": ..., "os": ..., "platform": ... */
+    char started[32];
+    const rmc_case **selected;
+    int nselected;
+    case_result *results;         /* in finishing order */
+    int nresults;
+    int ndone;
+    int counts[ST_COUNT];
+    HANDLE jsonl;
+} run_state;
+
+void results_begin(run_state *r);
+void results_case(run_state *r, case_result *cr);
+void results_end(run_state *r);
+
+/* Runs every selected case (children, watchdog, --jobs) and records each result. */
+void runner_run(run_state *r);
+
+#endif
