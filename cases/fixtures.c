@@ -93,11 +93,14 @@ static void app_hang_on_query(void **state)
                "WM_QUERYENDSESSION", "answer", "hang");
 }
 
+/* Top-level windows of the fixture's own class (the system may add others, e.g. an IME window). */
 static BOOL CALLBACK count_window(HWND hwnd, LPARAM lp)
 {
     DWORD *want_pid_and_count = (DWORD *)lp, pid = 0;
+    WCHAR cls[64] = { 0 };
     GetWindowThreadProcessId(hwnd, &pid);
-    if (pid == want_pid_and_count[0]) want_pid_and_count[1]++;
+    GetClassNameW(hwnd, cls, 64);
+    if (pid == want_pid_and_count[0] && !wcscmp(cls, L"rmfx-app-window")) want_pid_and_count[1]++;
     return TRUE;
 }
 
@@ -289,17 +292,42 @@ static void service_refuses_stop(void **state)
 
 static void service_slow_stop_and_depends(void **state)
 {
+    BYTE buf[8192];
+    QUERY_SERVICE_CONFIGW *cfg = (QUERY_SERVICE_CONFIGW *)buf;
+    DWORD got;
     fixture_service *base = fixture_service_install(L"base", L"--stop slow 1500");
     fixture_service *dep = fixture_service_install(L"dependent", L"--depends %ls", fixture_service_name(base));
-    fixture_service_start(dep);   /* the SCM starts the dependency first */
-    check(fixture_service_state(base) == SERVICE_RUNNING, "dependency state %lu after starting its dependent",
-          fixture_service_state(base));
+
+    /* --depends is configuration: the SCM reports it back, or (Wine 8's QueryServiceConfig
+     * leaves lpDependencies empty) at least stores it where Windows keeps it. */
+    SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+    SC_HANDLE h = scm ? OpenServiceW(scm, fixture_service_name(dep), SERVICE_QUERY_CONFIG) : NULL;
+    BOOL ok = h && QueryServiceConfigW(h, cfg, sizeof(buf), &got);
+    if (h) CloseServiceHandle(h);
+    if (scm) CloseServiceHandle(scm);
+    check(ok, "QueryServiceConfig failed: %s", rmc_rc_str(GetLastError()));
+    WCHAR stored[256] = { 0 }, key[256];
+    DWORD size = sizeof(stored) - sizeof(WCHAR);
+    _snwprintf(key, 256, L"System\\CurrentControlSet\\Services\\%ls", fixture_service_name(dep));
+    RegGetValueW(HKEY_LOCAL_MACHINE, key, L"DependOnService", RRF_RT_REG_MULTI_SZ, NULL, stored, &size);
+    const WCHAR *reported = cfg->lpDependencies ? cfg->lpDependencies : L"";
+    rmc_obs_bool("QueryServiceConfig.reports_dependencies", *reported != 0);
+    check(!wcscmp(*reported ? reported : stored, fixture_service_name(base)),
+          "the dependent's dependencies are '%ls' (registry: '%ls'), expected '%ls'", reported, stored,
+          fixture_service_name(base));
+
+    /* Whether StartService starts the dependency itself is the SCM's business: observed only. */
+    fixture_service_start(dep);
+    rmc_obs_int("dependency_state_after_starting_dependent", fixture_service_state(base));
+    if (fixture_service_state(base) != SERVICE_RUNNING) fixture_service_start(base);
+
     check_rc("ControlService(STOP, dependent)", fixture_service_stop(dep, WAIT_MS), ERROR_SUCCESS);
     check_rc("ControlService(STOP, slow)", fixture_service_stop(base, 200), ERROR_SUCCESS);
     DWORD pending = fixture_service_state(base);
     rmc_obs_int("state_right_after_stop", pending);
     check(pending == SERVICE_STOP_PENDING, "a slow service is in state %lu 200 ms after STOP, expected STOP_PENDING", pending);
     fixture_service_wait_line(base, "SERVICE_STOPPED", 1, WAIT_MS);
+    check(fixture_service_state(base) == SERVICE_STOPPED, "state %lu after the slow stop", fixture_service_state(base));
 }
 
 /* ---- the secondary installer (§13.2) ----------------------------------------------------------------- */

@@ -239,7 +239,7 @@ static const char *journal_wait(journal_file *f, const char *who, const char *ev
     }
 }
 
-/* Keeps the event and the fields that mean the same in every run. */
+/* Keeps the event and, in their order, the fields that mean the same in every run. */
 static void journal_obs(journal_file *f, const char *key)
 {
     static const char *const stable[] = { "wParam", "lParam", "answer", "action", "event", "code",
@@ -247,12 +247,20 @@ static void journal_obs(journal_file *f, const char *key)
     const fixture_journal *j = journal_read(f);
     char **lines = xcalloc(j->count, sizeof(char *));
     for (size_t i = 0; i < j->count; i++) {
-        char *s = xcalloc(strlen(j->lines[i]) + 1, 1), v[256];
-        size_t n = strcspn(j->lines[i], " ");
-        memcpy(s, j->lines[i], n);
-        for (size_t k = 0; k < sizeof(stable) / sizeof(stable[0]); k++)
-            if (fixture_journal_field(j->lines[i], stable[k], v, sizeof(v)))
-                n += (size_t)sprintf(s + n, " %s=%s", stable[k], v);
+        const char *line = j->lines[i];
+        char *s = xcalloc(strlen(line) + 1, 1);
+        size_t n = strcspn(line, " ");
+        memcpy(s, line, n);
+        for (const char *p = line + n; *p == ' '; p += 1 + strcspn(p + 1, " ")) {
+            size_t len = strcspn(p + 1, " "), klen = strcspn(p + 1, "= ");
+            if (!strncmp(p + 1, "cmdline=", 8) || !strncmp(p + 1, "path=", 5)) break;   /* run to the end */
+            for (size_t k = 0; k < sizeof(stable) / sizeof(stable[0]); k++)
+                if (strlen(stable[k]) == klen && !strncmp(p + 1, stable[k], klen)) {
+                    memcpy(s + n, p, len + 1);
+                    n += len + 1;
+                }
+        }
+        s[n] = 0;
         lines[i] = s;
     }
     rmc_obs_strs(key, (const char *const *)lines, j->count);
@@ -472,11 +480,12 @@ static DWORD service_remove(SC_HANDLE scm, const WCHAR *name)
     DWORD got, err = ERROR_SUCCESS;
     SC_HANDLE svc = OpenServiceW(scm, name, SERVICE_STOP | SERVICE_QUERY_STATUS | DELETE);
     if (!svc) return GetLastError();
-    ControlService(svc, SERVICE_CONTROL_STOP, &ss);
+    /* A service that refuses the stop is ended at once; one that is slow gets 3 s. */
+    int refused = !ControlService(svc, SERVICE_CONTROL_STOP, &ss) && GetLastError() != ERROR_SERVICE_NOT_ACTIVE;
     for (int i = 0; i < 60; i++) {
         if (!QueryServiceStatusEx(svc, SC_STATUS_PROCESS_INFO, (BYTE *)&st, sizeof(st), &got)) break;
         if (st.dwCurrentState == SERVICE_STOPPED) break;
-        if (i == 30 && st.dwProcessId) {   /* refused or too slow: end it */
+        if (i == (refused ? 0 : 30) && st.dwProcessId) {
             HANDLE p = OpenProcess(PROCESS_TERMINATE, FALSE, st.dwProcessId);
             if (p) { TerminateProcess(p, 0xF4); CloseHandle(p); }
         }
