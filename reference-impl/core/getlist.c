@@ -1,0 +1,297 @@
+/* getlist.c — RmGetList: one snapshot of the system per call, matched against the session's
+ * registrations, classified, merged with what RM already did (history) and with the filters;
+ * then the ERROR_MORE_DATA contract (spec §9).
+ *
+ * The store lock is held only to read the session; the snapshot runs without any lock, so a
+ * slow enumeration never blocks other sessions' calls. */
+#include "core_internal.h"
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct pidset { DWORD *v; size_t n, cap; int oom; } pidset;
+
+static int pidset_has(const pidset *s, DWORD pid)
+{
+    for (size_t i = 0; i < s->n; i++) if (s->v[i] == pid) return 1;
+    return 0;
+}
+
+static void pidset_add(pidset *s, DWORD pid)
+{
+    if (pidset_has(s, pid)) return;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 16;
+        DWORD *v = realloc(s->v, cap * sizeof *v);
+        if (!v) { s->oom = 1; return; }
+        s->v = v; s->cap = cap;
+    }
+    s->v[s->n++] = pid;
+}
+
+typedef struct scan {
+    const rmref_platform *pf;
+    DWORD handle;
+    rmref_path_set files;
+    pidset pids;
+    unsigned ticks;
+    WCHAR path[RMREF_PATH_CHARS];
+    rmref_service_facts *svcs; size_t nsvcs, svcs_cap; int svc_oom;
+} scan;
+
+static int on_file_user(void *cookie, DWORD pid, const WCHAR *path)
+{
+    scan *s = cookie;
+    if (!path || (++s->ticks & 63) == 0)
+        if (rmref_op_cancelled(s->pf, s->handle)) return 1;
+    if (!path || pidset_has(&s->pids, pid)) return 0;
+    rmref_wcsncpy0(s->path, path, RMREF_PATH_CHARS);
+    rmref_path_normalize(s->path);
+    if (rmref_path_set_contains(&s->files, s->path)) pidset_add(&s->pids, pid);
+    return 0;
+}
+
+static int on_service(void *cookie, const rmref_service_facts *svc)
+{
+    scan *s = cookie;
+    if (svc->state == SERVICE_STOPPED || !svc->pid) return 0;
+    if (s->nsvcs == s->svcs_cap) {
+        size_t cap = s->svcs_cap ? s->svcs_cap * 2 : 64;
+        rmref_service_facts *v = realloc(s->svcs, cap * sizeof *v);
+        if (!v) { s->svc_oom = 1; return 1; }
+        s->svcs = v; s->svcs_cap = cap;
+    }
+    s->svcs[s->nsvcs++] = *svc;
+    return 0;
+}
+
+static rmref_entry *list_push(rmref_list *l)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        rmref_entry *e = realloc(l->e, cap * sizeof *e);
+        if (!e) return NULL;
+        l->e = e; l->cap = cap;
+    }
+    return &l->e[l->n++];
+}
+
+void rmref_list_free(rmref_list *l)
+{
+    free(l->e);
+    memset(l, 0, sizeof *l);
+}
+
+static int same_identity(const RM_PROCESS_INFO *a, const RM_PROCESS_INFO *b)
+{
+    return rmref_unique_eq(&a->Process, &b->Process) &&
+           !rmref_wcsicmp(a->strServiceShortName, b->strServiceShortName);
+}
+
+rmref_history *rmref_history_find(rmref_session_data *d, const RM_PROCESS_INFO *info)
+{
+    for (size_t i = 0; i < d->nhist; i++)
+        if (same_identity(&d->hist[i].info, info)) return &d->hist[i];
+    return NULL;
+}
+
+int rmref_history_put(rmref_session_data *d, const rmref_entry *e, ULONG status, DWORD seq)
+{
+    rmref_history *h = rmref_history_find(d, &e->info);
+    if (!h) {
+        rmref_history *v = realloc(d->hist, (d->nhist + 1) * sizeof *v);
+        if (!v) return 0;
+        d->hist = v;
+        h = &d->hist[d->nhist++];
+        memset(h, 0, sizeof *h);
+    }
+    h->info = e->info;
+    h->info.AppStatus = status;
+    h->seq = seq;
+    h->console = e->console;
+    rmref_wcsncpy0(h->image, e->image, RMREF_PATH_CHARS);
+    rmref_wcsncpy0(h->args, e->args, RMREF_CMDLINE_CHARS);
+    return 1;
+}
+
+RM_FILTER_ACTION rmref_filter_for(const rmref_session_data *d, const rmref_entry *e)
+{
+    RM_FILTER_ACTION by_proc = 0, by_svc = 0, by_file = 0;
+    for (size_t i = 0; i < d->nfilters; i++) {
+        const rmref_filter *f = &d->filters[i];
+        if (f->trigger == RmFilterTriggerProcess && rmref_unique_eq(&f->process, &e->info.Process))
+            by_proc = f->action;
+        else if (f->trigger == RmFilterTriggerService && e->info.strServiceShortName[0] &&
+                 !rmref_wcsicmp(f->text, e->info.strServiceShortName))
+            by_svc = f->action;
+        else if (f->trigger == RmFilterTriggerFile && e->image[0] && !rmref_wcsicmp(f->text, e->image))
+            by_file = f->action;
+    }
+    return by_proc ? by_proc : by_svc ? by_svc : by_file;
+}
+
+static DWORD add_process_entries(scan *s, const rmref_platform *pf, DWORD pid, int whole_process,
+                                 const WCHAR *only_service, rmref_proc_facts *facts,
+                                 const RM_UNIQUE_PROCESS *me, DWORD my_ts, rmref_list *out)
+{
+    DWORD err = pf->process_facts(pf->ctx, pid, facts);
+    if (err == ERROR_NOT_FOUND) return 0;           /* exited since the enumeration */
+    if (err) return err;
+    rmref_wcsncpy0(s->path, facts->image, RMREF_PATH_CHARS);
+    rmref_path_normalize(s->path);
+    rmref_wcsncpy0(facts->image, s->path, RMREF_PATH_CHARS);
+    size_t hosted = 0;
+    for (size_t i = 0; i < s->nsvcs; i++) {
+        const rmref_service_facts *svc = &s->svcs[i];
+        if (svc->pid != pid) continue;
+        hosted++;
+        if (!whole_process && rmref_wcsicmp(svc->name, only_service)) continue;
+        int dup = 0;        /* already listed through another route */
+        for (size_t k = 0; k < out->n && !dup; k++)
+            dup = out->e[k].info.Process.dwProcessId == pid &&
+                  !rmref_wcsicmp(out->e[k].info.strServiceShortName, svc->name);
+        if (dup) continue;
+        rmref_entry *e = list_push(out);
+        if (!e) return ERROR_OUTOFMEMORY;
+        rmref_classify(facts, pid, svc, me, my_ts, e);
+    }
+    if (!hosted && whole_process) {
+        rmref_entry *e = list_push(out);
+        if (!e) return ERROR_OUTOFMEMORY;
+        rmref_classify(facts, pid, NULL, me, my_ts, e);
+    }
+    return 0;
+}
+
+DWORD rmref_compute_list(const rmref_platform *pf, const rmref_handle_info *h,
+                         rmref_session_data *d, rmref_list *out)
+{
+    memset(out, 0, sizeof *out);
+    DWORD err = rmref_store_load_locked(pf, h->key, RMREF_LOAD_ALL, d);
+    if (err) return err;
+
+    /* documented: a registered directory makes RmGetList fail with ERROR_ACCESS_DENIED */
+    for (size_t i = 0; i < d->nfiles; i++)
+        if (pf->is_directory(pf->ctx, d->files[i])) return ERROR_ACCESS_DENIED;
+
+    scan s;
+    memset(&s, 0, sizeof s);
+    s.pf = pf;
+    s.handle = h->handle;
+    RM_UNIQUE_PROCESS me;
+    DWORD my_ts;
+    pf->self(pf->ctx, &me, &my_ts);
+    rmref_proc_facts *facts = malloc(sizeof *facts);
+    if (!facts) return ERROR_OUTOFMEMORY;
+
+    for (size_t i = 0; i < d->nfiles && !err; i++)
+        if (!rmref_path_set_add(&s.files, d->files[i])) err = ERROR_OUTOFMEMORY;
+    if (!err && d->nfiles) {
+        err = pf->enum_file_users(pf->ctx, on_file_user, &s);
+        if (!err && s.pids.oom) err = ERROR_OUTOFMEMORY;
+    }
+    for (size_t i = 0; i < d->nprocs && !err; i++)
+        if (pf->process_alive(pf->ctx, &d->procs[i])) pidset_add(&s.pids, d->procs[i].dwProcessId);
+    if (!err && rmref_op_cancelled(pf, h->handle)) err = ERROR_CANCELLED;
+    if (!err && (s.pids.n || d->nsvcs)) {
+        DWORD e2 = pf->enum_services(pf->ctx, on_service, &s);
+        if (s.svc_oom) err = ERROR_OUTOFMEMORY;
+        (void)e2;       /* no SCM access: processes are still reported, as plain processes */
+    }
+    for (size_t i = 0; i < s.pids.n && !err; i++)
+        err = add_process_entries(&s, pf, s.pids.v[i], 1, NULL, facts, &me, my_ts, out);
+    for (size_t i = 0; i < d->nsvcs && !err; i++)
+        for (size_t k = 0; k < s.nsvcs && !err; k++)
+            if (!rmref_wcsicmp(s.svcs[k].name, d->svcs[i]))
+                err = add_process_entries(&s, pf, s.svcs[k].pid, 0, s.svcs[k].name, facts, &me, my_ts, out);
+    free(facts);
+    free(s.pids.v);
+    free(s.svcs);
+    rmref_path_set_free(&s.files);
+    if (!err && rmref_op_cancelled(pf, h->handle)) err = ERROR_CANCELLED;
+    if (err) { rmref_list_free(out); return err; }
+
+    /* History: what RM did stays visible. A live entry takes its history bits; an application
+     * RM stopped (no longer running) is still listed, as last seen. */
+    size_t nlive = out->n;
+    for (size_t i = 0; i < d->nhist; i++) {
+        const rmref_history *hr = &d->hist[i];
+        rmref_entry *match = NULL;
+        for (size_t k = 0; k < nlive && !match; k++)
+            if (same_identity(&out->e[k].info, &hr->info)) match = &out->e[k];
+        if (match) { match->info.AppStatus = hr->info.AppStatus; continue; }
+        rmref_entry *e = list_push(out);
+        if (!e) { rmref_list_free(out); return ERROR_OUTOFMEMORY; }
+        memset(e, 0, sizeof *e);
+        e->info = hr->info;
+        e->console = hr->console;
+        rmref_wcsncpy0(e->image, hr->image, RMREF_PATH_CHARS);
+        rmref_wcsncpy0(e->args, hr->args, RMREF_CMDLINE_CHARS);
+    }
+    for (size_t i = 0; i < out->n; i++) {
+        rmref_entry *e = &out->e[i];
+        RM_FILTER_ACTION a = rmref_filter_for(d, e);
+        if (a == RmNoShutdown) e->info.AppStatus |= RmStatusShutdownMasked;
+        else if (a == RmNoRestart) e->info.AppStatus |= RmStatusRestartMasked;
+        if (e->live) out->reasons |= e->reasons;
+    }
+    return 0;
+}
+
+DWORD rmcore_get_list(const rmref_platform *pf, DWORD handle, UINT *needed, UINT *count,
+                      RM_PROCESS_INFO apps[], DWORD *reasons)
+{
+    if (!needed || !count || !reasons) return ERROR_BAD_ARGUMENTS;
+    if (*count && !apps) return ERROR_BAD_ARGUMENTS;
+    UINT capacity = *count;
+    *needed = 0;
+    *count = 0;
+    *reasons = RmRebootReasonNone;
+
+    rmref_handle_info h;
+    if (!rmref_handle_get(pf, handle, &h)) return ERROR_INVALID_HANDLE;
+    DWORD err = rmref_role_check(pf, &h, RMREF_OP_GETLIST);
+    if (err) return err;
+
+    rmref_session_data d;
+    rmref_list l;
+    rmref_op_begin(pf, handle);
+    err = rmref_compute_list(pf, &h, &d, &l);
+    rmref_op_end(pf, handle);
+    rmref_session_data_free(&d);
+    if (err) return err;
+
+    *needed = (UINT)l.n;
+    *reasons = l.reasons;
+    if (l.n > capacity) {
+        /* nothing is written to the array and *pnProcInfo says so: 0 entries filled */
+        rmref_list_free(&l);
+        return ERROR_MORE_DATA;
+    }
+    for (size_t i = 0; i < l.n; i++) apps[i] = l.e[i].info;
+    *count = (UINT)l.n;
+    rmref_list_free(&l);
+    return 0;
+}
+
+void rmref_progress_start(rmref_progress *p, RM_WRITE_STATUS_CALLBACK cb, size_t total)
+{
+    p->cb = cb;
+    p->total = total;
+    p->done = 0;
+    p->last = 0;
+    if (cb) cb(0);
+}
+
+void rmref_progress_step(rmref_progress *p)
+{
+    p->done++;
+    if (!p->cb || !p->total) return;
+    int pct = (int)(p->done * 100 / p->total);
+    if (pct >= 100) pct = 99;              /* 100 is reported once, when everything is done */
+    if (pct > p->last) { p->last = pct; p->cb((UINT)pct); }
+}
+
+void rmref_progress_finish(rmref_progress *p)
+{
+    if (p->cb && p->last < 100) { p->last = 100; p->cb(100); }
+}

@@ -1,0 +1,148 @@
+/* rmref_core.h — the portable core of rmref (the reference Restart Manager).
+ *
+ * The core holds every decision the API makes: argument rules, the session table and its
+ * cross-process store format, key generation, path normalisation and matching, classification,
+ * RmGetList filling, shutdown/restart planning and ordering, filters, status percentages,
+ * cancellation. It makes no OS call of its own: everything it needs from the system goes through
+ * `rmref_platform` (a struct of function pointers), implemented for Win32 in ../win32/ and by a
+ * fake in ../tests/ for the cmocka unit tests. Windows headers are included for types and
+ * constants only. */
+#ifndef RMREF_CORE_H
+#define RMREF_CORE_H
+
+#include <windows.h>
+#include <restartmanager.h>
+#include <stddef.h>
+
+/* Error codes the Restart Manager documents that this mingw-w64's winerror.h lacks. */
+#ifndef ERROR_FAIL_NOACTION_REBOOT
+#define ERROR_FAIL_NOACTION_REBOOT 350L
+#endif
+#ifndef ERROR_FAIL_SHUTDOWN
+#define ERROR_FAIL_SHUTDOWN 351L
+#endif
+#ifndef ERROR_FAIL_RESTART
+#define ERROR_FAIL_RESTART 352L
+#endif
+#ifndef ERROR_MAX_SESSIONS_REACHED
+#define ERROR_MAX_SESSIONS_REACHED 353L
+#endif
+#ifndef ERROR_REQUEST_OUT_OF_SEQUENCE
+#define ERROR_REQUEST_OUT_OF_SEQUENCE 776L
+#endif
+
+#define RMREF_KEY_CHARS       32      /* CCH_RM_SESSION_KEY, parenthesised */
+#define RMREF_MAX_SESSIONS    64      /* per user (spec §2, §7.5) */
+#define RMREF_MAX_HANDLES     4096    /* per process: joined + started handles */
+#define RMREF_PATH_CHARS      1024    /* longest path the core keeps for images / registrations */
+#define RMREF_SVC_CHARS       257     /* service names are at most 256 characters */
+#define RMREF_CMDLINE_CHARS   1025    /* RESTART_MAX_CMD_LINE + 1 */
+
+/* Process facts the platform reports (flags). */
+enum rmref_proc_flags {
+    RMREF_PF_OPEN_DENIED     = 1u << 0, /* the caller cannot open it to terminate it */
+    RMREF_PF_CONSOLE         = 1u << 1, /* console-subsystem image */
+    RMREF_PF_MAIN_WINDOW     = 1u << 2, /* owns a visible, unowned top-level window */
+    RMREF_PF_OTHER_WINDOW    = 1u << 3, /* owns top-level windows, none visible and unowned */
+    RMREF_PF_CRITICAL        = 1u << 4, /* the OS marks it critical */
+    RMREF_PF_RESTART_REG     = 1u << 5, /* registered with RegisterApplicationRestart */
+};
+
+typedef struct rmref_proc_facts {
+    FILETIME start;                              /* creation time (GetProcessTimes) */
+    DWORD ts_session;                            /* RM_INVALID_TS_SESSION when unknown */
+    unsigned flags;                              /* RMREF_PF_* */
+    DWORD restart_flags;                         /* RESTART_NO_* from the registration */
+    WCHAR image[RMREF_PATH_CHARS];               /* full image path, "" when unknown */
+    WCHAR description[CCH_RM_MAX_APP_NAME + 1];  /* version-resource FileDescription or "" */
+    WCHAR restart_args[RMREF_CMDLINE_CHARS];     /* registered restart command line */
+} rmref_proc_facts;
+
+typedef struct rmref_service_facts {
+    WCHAR name[RMREF_SVC_CHARS];
+    WCHAR display[RMREF_SVC_CHARS];
+    DWORD pid;        /* 0 when not running */
+    DWORD state;      /* SERVICE_RUNNING, SERVICE_STOPPED, ... */
+    DWORD type;       /* SERVICE_WIN32_OWN_PROCESS / SERVICE_WIN32_SHARE_PROCESS */
+} rmref_service_facts;
+
+/* Callback of enum_file_users: a process `pid` has `path` open or mapped (image, module).
+ * The platform also calls it with path == NULL now and then so the core can poll for
+ * cancellation. A non-zero return stops the enumeration (the platform then returns
+ * ERROR_CANCELLED). */
+typedef int (*rmref_file_user_fn)(void *cookie, DWORD pid, const WCHAR *path);
+typedef int (*rmref_service_fn)(void *cookie, const rmref_service_facts *svc);
+
+typedef struct rmref_platform {
+    void *ctx;
+
+    /* identity and environment */
+    void  (*self)(void *ctx, RM_UNIQUE_PROCESS *me, DWORD *ts_session);
+    void  (*os_version)(void *ctx, DWORD *major, DWORD *minor);
+    DWORD (*random_bytes)(void *ctx, unsigned char *buf, unsigned n);
+    ULONGLONG (*now_ms)(void *ctx);
+    void  (*sleep_ms)(void *ctx, DWORD ms);
+    void  (*local_lock)(void *ctx);     /* guards the process-local handle table */
+    void  (*local_unlock)(void *ctx);
+
+    /* the per-user session store: named sessions (the key) holding named binary values.
+     * store_lock → 0 or ERROR_SEM_TIMEOUT. store_read/store_write → ERROR_INVALID_HANDLE when
+     * the session does not exist, ERROR_FILE_NOT_FOUND when the value does not; any other
+     * failure is reported as ERROR_WRITE_FAULT. store_read allocates *data with malloc. */
+    DWORD (*store_lock)(void *ctx);
+    void  (*store_unlock)(void *ctx);
+    DWORD (*store_list)(void *ctx, WCHAR (*keys)[RMREF_KEY_CHARS + 1], UINT cap, UINT *count);
+    DWORD (*store_create)(void *ctx, const WCHAR *key);   /* ERROR_ALREADY_EXISTS if present */
+    DWORD (*store_delete)(void *ctx, const WCHAR *key);
+    DWORD (*store_read)(void *ctx, const WCHAR *key, const WCHAR *name, void **data, DWORD *size);
+    DWORD (*store_write)(void *ctx, const WCHAR *key, const WCHAR *name, const void *data, DWORD size);
+
+    /* paths: absolute, long form (GetFullPathName + GetLongPathName) */
+    DWORD (*full_path)(void *ctx, const WCHAR *path, WCHAR *out, DWORD cch);
+    int   (*is_directory)(void *ctx, const WCHAR *path);
+
+    /* detection (one snapshot per call; never under the store lock) */
+    DWORD (*enum_file_users)(void *ctx, rmref_file_user_fn fn, void *cookie);
+    int   (*process_alive)(void *ctx, const RM_UNIQUE_PROCESS *p);  /* pid alive with that start */
+    DWORD (*process_facts)(void *ctx, DWORD pid, rmref_proc_facts *out); /* ERROR_NOT_FOUND if gone */
+    DWORD (*enum_services)(void *ctx, rmref_service_fn fn, void *cookie);  /* Win32 services */
+    DWORD (*service_dependents)(void *ctx, const WCHAR *name, rmref_service_fn fn, void *cookie);
+
+    /* actions */
+    int   (*gui_query_end_session)(void *ctx, DWORD pid, DWORD timeout_ms); /* 1 ok, 0 veto, -1 no answer */
+    void  (*gui_end_session)(void *ctx, DWORD pid, BOOL ending, DWORD timeout_ms);
+    void  (*gui_close)(void *ctx, DWORD pid);
+    DWORD (*console_ctrl_c)(void *ctx, DWORD pid);
+    int   (*process_wait)(void *ctx, const RM_UNIQUE_PROCESS *p, DWORD timeout_ms); /* 1 = gone */
+    DWORD (*process_terminate)(void *ctx, const RM_UNIQUE_PROCESS *p);
+    DWORD (*service_stop)(void *ctx, const WCHAR *name);
+    DWORD (*service_query)(void *ctx, const WCHAR *name, DWORD *state, DWORD *pid);
+    DWORD (*service_start)(void *ctx, const WCHAR *name);
+    DWORD (*process_launch)(void *ctx, const WCHAR *image, const WCHAR *args, BOOL new_console,
+                            RM_UNIQUE_PROCESS *out);
+    DWORD (*hung_app_timeout_ms)(void *ctx);
+    DWORD (*service_timeout_ms)(void *ctx);
+} rmref_platform;
+
+/* ---- the API, one function per export (../win32/exports.c forwards to these) ------------- */
+DWORD rmcore_start_session(const rmref_platform *pf, DWORD *handle, DWORD flags, WCHAR key[]);
+DWORD rmcore_join_session(const rmref_platform *pf, DWORD *handle, const WCHAR key[]);
+DWORD rmcore_end_session(const rmref_platform *pf, DWORD handle);
+DWORD rmcore_register_resources(const rmref_platform *pf, DWORD handle,
+                                UINT nfiles, LPCWSTR files[], UINT napps, RM_UNIQUE_PROCESS apps[],
+                                UINT nsvcs, LPCWSTR svcs[]);
+DWORD rmcore_get_list(const rmref_platform *pf, DWORD handle, UINT *needed, UINT *count,
+                      RM_PROCESS_INFO apps[], DWORD *reasons);
+DWORD rmcore_shutdown(const rmref_platform *pf, DWORD handle, ULONG flags, RM_WRITE_STATUS_CALLBACK cb);
+DWORD rmcore_restart(const rmref_platform *pf, DWORD handle, DWORD flags, RM_WRITE_STATUS_CALLBACK cb);
+DWORD rmcore_cancel_current_task(const rmref_platform *pf, DWORD handle);
+DWORD rmcore_add_filter(const rmref_platform *pf, DWORD handle, LPCWSTR module,
+                        const RM_UNIQUE_PROCESS *process, LPCWSTR service, RM_FILTER_ACTION action);
+DWORD rmcore_remove_filter(const rmref_platform *pf, DWORD handle, LPCWSTR module,
+                           const RM_UNIQUE_PROCESS *process, LPCWSTR service);
+DWORD rmcore_get_filter_list(const rmref_platform *pf, DWORD handle, BYTE *buf, DWORD cb, DWORD *needed);
+
+/* Forget every process-local handle (unit tests start each test from a clean table). */
+void rmcore_reset_local_state(void);
+
+#endif

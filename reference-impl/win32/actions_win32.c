@@ -1,0 +1,222 @@
+/* actions_win32.c — what RmShutdown and RmRestart do to other processes: end-session messages
+ * to top-level windows, CTRL_C_EVENT to console applications, SCM stop/start, terminate,
+ * launch.
+ *
+ * Console control: CTRL_C_EVENT can only be raised by a process attached to the target's
+ * console, and attaching means giving up our own (the installer's) console and receiving the
+ * event ourselves. So rmref never does it in the caller's process: it runs a tiny helper
+ * (rmref-ctrlc.exe, embedded in the DLL as a resource and written once to %TEMP%) detached
+ * from any console, which attaches to the target's console, ignores CTRL+C itself and calls
+ * GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0) (a process-group id fails under Wine). Every
+ * process sharing that console gets the event, as it would from a keyboard CTRL+C. */
+#include "win32_internal.h"
+#include "ctrlc_resource.h"
+#include <stdlib.h>
+#include <wchar.h>
+
+typedef struct window_list { DWORD pid; HWND *v; size_t n, cap; } window_list;
+
+static BOOL CALLBACK collect_window(HWND hwnd, LPARAM lp)
+{
+    window_list *w = (window_list *)lp;
+    DWORD pid = 0;
+    GetWindowThreadProcessId(hwnd, &pid);
+    if (pid != w->pid) return TRUE;
+    if (w->n == w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 8;
+        HWND *v = realloc(w->v, cap * sizeof *v);
+        if (!v) return FALSE;
+        w->v = v; w->cap = cap;
+    }
+    w->v[w->n++] = hwnd;
+    return TRUE;
+}
+
+/* Every top-level window of the process, hidden ones included (tray applications keep a
+ * hidden top-level window for exactly this). Message-only windows are not top-level. */
+static void windows_of(DWORD pid, window_list *w)
+{
+    w->pid = pid;
+    w->v = NULL;
+    w->n = w->cap = 0;
+    EnumWindows(collect_window, (LPARAM)w);
+}
+
+int rmwin_gui_query_end_session(void *ctx, DWORD pid, DWORD timeout_ms)
+{
+    window_list w;
+    windows_of(pid, &w);
+    int result = w.n ? 1 : -1;
+    for (size_t i = 0; i < w.n; i++) {
+        DWORD_PTR answer = 0;
+        if (!SendMessageTimeoutW(w.v[i], WM_QUERYENDSESSION, 0, ENDSESSION_CLOSEAPP, SMTO_ABORTIFHUNG,
+                                 timeout_ms, &answer)) {
+            if (result == 1) result = -1;     /* hung or gone: no answer */
+        } else if (!answer) {
+            result = 0;
+        }
+    }
+    free(w.v);
+    return result;
+}
+
+void rmwin_gui_end_session(void *ctx, DWORD pid, BOOL ending, DWORD timeout_ms)
+{
+    window_list w;
+    windows_of(pid, &w);
+    for (size_t i = 0; i < w.n; i++) {
+        DWORD_PTR ignored;
+        SendMessageTimeoutW(w.v[i], WM_ENDSESSION, (WPARAM)ending, ENDSESSION_CLOSEAPP, SMTO_ABORTIFHUNG,
+                            timeout_ms, &ignored);
+    }
+    free(w.v);
+}
+
+void rmwin_gui_close(void *ctx, DWORD pid)
+{
+    window_list w;
+    windows_of(pid, &w);
+    for (size_t i = 0; i < w.n; i++) PostMessageW(w.v[i], WM_CLOSE, 0, 0);
+    free(w.v);
+}
+
+/* ---- console control through the helper ------------------------------------------------- */
+
+static INIT_ONCE g_helper_once = INIT_ONCE_STATIC_INIT;
+static WCHAR g_helper_path[MAX_PATH + 64];
+
+static BOOL CALLBACK extract_helper(INIT_ONCE *once, void *param, void **context)
+{
+    HMODULE self = rmwin_module();
+    HRSRC res = FindResourceW(self, MAKEINTRESOURCEW(RMREF_CTRLC_RESOURCE), (LPCWSTR)RT_RCDATA);
+    HGLOBAL loaded = res ? LoadResource(self, res) : NULL;
+    const BYTE *bytes = loaded ? LockResource(loaded) : NULL;
+    DWORD size = res ? SizeofResource(self, res) : 0;
+    if (!bytes || !size) return TRUE;
+    ULONG hash = 2166136261u;
+    for (DWORD i = 0; i < size; i++) { hash ^= bytes[i]; hash *= 16777619u; }
+    WCHAR dir[MAX_PATH];
+    if (!GetTempPathW(MAX_PATH, dir)) return TRUE;
+    WCHAR path[MAX_PATH + 64], tmp[MAX_PATH + 80];
+    swprintf(path, MAX_PATH + 64, L"%lsrmref-ctrlc-%08lx-%lu.exe", dir, (unsigned long)hash, (unsigned long)size);
+    WIN32_FILE_ATTRIBUTE_DATA fa;
+    if (GetFileAttributesExW(path, GetFileExInfoStandard, &fa) && fa.nFileSizeLow == size) {
+        wcscpy(g_helper_path, path);
+        return TRUE;
+    }
+    /* write under a unique name, then move into place: concurrent extractions cannot clash */
+    swprintf(tmp, MAX_PATH + 80, L"%ls.%lu.tmp", path, (unsigned long)GetCurrentProcessId());
+    HANDLE f = CreateFileW(tmp, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    if (f == INVALID_HANDLE_VALUE) return TRUE;
+    DWORD written = 0;
+    BOOL ok = WriteFile(f, bytes, size, &written, NULL) && written == size;
+    CloseHandle(f);
+    if (ok && (MoveFileExW(tmp, path, MOVEFILE_REPLACE_EXISTING) ||
+               (GetFileAttributesExW(path, GetFileExInfoStandard, &fa) && fa.nFileSizeLow == size)))
+        wcscpy(g_helper_path, path);
+    DeleteFileW(tmp);
+    return TRUE;
+}
+
+DWORD rmwin_console_ctrl_c(void *ctx, DWORD pid)
+{
+    InitOnceExecuteOnce(&g_helper_once, extract_helper, NULL, NULL);
+    if (!g_helper_path[0]) return ERROR_NOT_SUPPORTED;
+    WCHAR cmd[MAX_PATH + 100];
+    swprintf(cmd, MAX_PATH + 100, L"\"%ls\" %lu", g_helper_path, (unsigned long)pid);
+    STARTUPINFOW si = { sizeof si };
+    PROCESS_INFORMATION pi;
+    if (!CreateProcessW(g_helper_path, cmd, NULL, NULL, FALSE, DETACHED_PROCESS, NULL, NULL, &si, &pi))
+        return GetLastError();
+    DWORD code = ERROR_TIMEOUT;
+    if (WaitForSingleObject(pi.hProcess, 5000) == WAIT_OBJECT_0) GetExitCodeProcess(pi.hProcess, &code);
+    CloseHandle(pi.hThread);
+    CloseHandle(pi.hProcess);
+    return code;
+}
+
+/* ---- processes -------------------------------------------------------------------------- */
+
+int rmwin_process_wait(void *ctx, const RM_UNIQUE_PROCESS *p, DWORD timeout_ms)
+{
+    HANDLE h = rmwin_open_unique(p, SYNCHRONIZE);
+    if (!h) return 1;                   /* gone (or its PID now names another process) */
+    int gone = WaitForSingleObject(h, timeout_ms) == WAIT_OBJECT_0;
+    CloseHandle(h);
+    return gone;
+}
+
+DWORD rmwin_process_terminate(void *ctx, const RM_UNIQUE_PROCESS *p)
+{
+    HANDLE h = rmwin_open_unique(p, PROCESS_TERMINATE);
+    if (!h) return ERROR_NOT_FOUND;
+    DWORD err = TerminateProcess(h, ERROR_FAIL_SHUTDOWN) ? 0 : GetLastError();
+    CloseHandle(h);
+    return err;
+}
+
+DWORD rmwin_process_launch(void *ctx, const WCHAR *image, const WCHAR *args, BOOL new_console,
+                           RM_UNIQUE_PROCESS *out)
+{
+    size_t n = wcslen(image) + (args ? wcslen(args) : 0) + 4;
+    WCHAR *cmd = malloc(n * sizeof(WCHAR));
+    if (!cmd) return ERROR_OUTOFMEMORY;
+    swprintf(cmd, n, args && args[0] ? L"\"%ls\" %ls" : L"\"%ls\"", image, args ? args : L"");
+    STARTUPINFOW si = { sizeof si };
+    PROCESS_INFORMATION pi;
+    BOOL ok = CreateProcessW(image, cmd, NULL, NULL, FALSE, new_console ? CREATE_NEW_CONSOLE : 0, NULL, NULL,
+                             &si, &pi);
+    DWORD err = ok ? 0 : GetLastError();
+    free(cmd);
+    if (err) return err;
+    FILETIME exit_, kernel, user;
+    out->dwProcessId = pi.dwProcessId;
+    GetProcessTimes(pi.hProcess, &out->ProcessStartTime, &exit_, &kernel, &user);
+    CloseHandle(pi.hThread);
+    CloseHandle(pi.hProcess);
+    return 0;
+}
+
+/* ---- services --------------------------------------------------------------------------- */
+
+static SC_HANDLE open_service(const WCHAR *name, DWORD access, SC_HANDLE *scm)
+{
+    *scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+    if (!*scm) return NULL;
+    SC_HANDLE s = OpenServiceW(*scm, name, access);
+    if (!s) { DWORD e = GetLastError(); CloseServiceHandle(*scm); SetLastError(e); }
+    return s;
+}
+
+DWORD rmwin_service_stop(void *ctx, const WCHAR *name)
+{
+    SC_HANDLE scm, s = open_service(name, SERVICE_STOP, &scm);
+    if (!s) return GetLastError();
+    SERVICE_STATUS st;
+    DWORD err = ControlService(s, SERVICE_CONTROL_STOP, &st) ? 0 : GetLastError();
+    CloseServiceHandle(s);
+    CloseServiceHandle(scm);
+    return err == ERROR_SERVICE_NOT_ACTIVE ? 0 : err;
+}
+
+DWORD rmwin_service_query(void *ctx, const WCHAR *name, DWORD *state, DWORD *pid)
+{
+    SC_HANDLE scm, s = open_service(name, SERVICE_QUERY_STATUS, &scm);
+    if (!s) return GetLastError();
+    SERVICE_STATUS_PROCESS ssp;
+    DWORD got, err = QueryServiceStatusEx(s, SC_STATUS_PROCESS_INFO, (BYTE *)&ssp, sizeof ssp, &got) ? 0 : GetLastError();
+    if (!err) { *state = ssp.dwCurrentState; *pid = ssp.dwProcessId; }
+    CloseServiceHandle(s);
+    CloseServiceHandle(scm);
+    return err;
+}
+
+DWORD rmwin_service_start(void *ctx, const WCHAR *name)
+{
+    SC_HANDLE scm, s = open_service(name, SERVICE_START, &scm);
+    if (!s) return GetLastError();
+    DWORD err = StartServiceW(s, 0, NULL) ? 0 : GetLastError();
+    CloseServiceHandle(s);
+    CloseServiceHandle(scm);
+    return err;
+}

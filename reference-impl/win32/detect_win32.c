@@ -1,0 +1,462 @@
+/* detect_win32.c — who uses what: system handle enumeration (NtQuerySystemInformation class 64,
+ * falling back to 16) with DuplicateHandle + GetFinalPathNameByHandleW, process images and
+ * loaded modules (Toolhelp), and the facts the core classifies a process with.
+ *
+ * Querying the name of some handles can block forever (a synchronous pipe another thread is
+ * reading). Only File objects are looked at (type index learned from a handle we open
+ * ourselves), only disk files (GetFileType), and the queries run on a worker thread: when it
+ * makes no progress for RMWIN_STALL_MS it is abandoned (left blocked, never killed) and a new
+ * worker carries on after the stuck handle. */
+#include "win32_internal.h"
+#include "../core/core_internal.h"   /* rmref_wcsncpy0 */
+#include <tlhelp32.h>
+#include <stdlib.h>
+#include <wchar.h>
+
+#define RMWIN_STALL_MS 1500
+#define STATUS_INFO_LENGTH_MISMATCH_ ((LONG)0xC0000004)
+
+typedef struct sys_handle_ex {
+    void *object;
+    ULONG_PTR pid;
+    ULONG_PTR value;
+    ULONG access;
+    USHORT creator_back_trace_index;
+    USHORT type_index;
+    ULONG attributes;
+    ULONG reserved;
+} sys_handle_ex;
+typedef struct sys_handles_ex { ULONG_PTR count; ULONG_PTR reserved; sys_handle_ex h[1]; } sys_handles_ex;
+
+typedef struct sys_handle {
+    USHORT pid;
+    USHORT creator_back_trace_index;
+    UCHAR type_index;
+    UCHAR attributes;
+    USHORT value;
+    void *object;
+    ULONG access;
+} sys_handle;
+typedef struct sys_handles { ULONG count; sys_handle h[1]; } sys_handles;
+
+typedef LONG (WINAPI *nt_query_system_information_fn)(ULONG, void *, ULONG, ULONG *);
+
+/* ---- the handle table ------------------------------------------------------------------- */
+
+typedef struct hwork {
+    volatile LONG refs;
+    size_t n;
+    DWORD *pids;
+    HANDLE *values;
+    WCHAR **paths;          /* output per entry; owned here until taken */
+} hwork;
+
+typedef struct worker {
+    volatile LONG refs;
+    hwork *w;
+    size_t from;
+    volatile LONG pos;      /* entry being processed */
+    volatile LONG stop;
+} worker;
+
+static void hwork_release(hwork *w)
+{
+    if (InterlockedDecrement(&w->refs)) return;
+    for (size_t i = 0; i < w->n; i++) free(w->paths[i]);
+    free(w->pids); free(w->values); free(w->paths); free(w);
+}
+
+static void worker_release(worker *k)
+{
+    if (InterlockedDecrement(&k->refs)) return;
+    hwork_release(k->w);
+    free(k);
+}
+
+static DWORD WINAPI handle_worker(void *param)
+{
+    worker *k = param;
+    hwork *w = k->w;
+    HANDLE proc = NULL;
+    DWORD proc_pid = (DWORD)-1;
+    WCHAR *buf = malloc(RMREF_PATH_CHARS * sizeof(WCHAR));
+    for (size_t i = k->from; buf && i < w->n && !k->stop; i++) {
+        InterlockedExchange(&k->pos, (LONG)i);
+        if (w->pids[i] != proc_pid) {
+            if (proc) CloseHandle(proc);
+            proc_pid = w->pids[i];
+            proc = OpenProcess(PROCESS_DUP_HANDLE, FALSE, proc_pid);
+        }
+        HANDLE dup;
+        if (!proc || !DuplicateHandle(proc, w->values[i], GetCurrentProcess(), &dup, 0, FALSE, DUPLICATE_SAME_ACCESS))
+            continue;
+        if (GetFileType(dup) == FILE_TYPE_DISK) {
+            DWORD len = GetFinalPathNameByHandleW(dup, buf, RMREF_PATH_CHARS, FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
+            if (len && len < RMREF_PATH_CHARS) w->paths[i] = _wcsdup(buf);
+        }
+        CloseHandle(dup);
+    }
+    InterlockedExchange(&k->pos, (LONG)w->n);
+    free(buf);
+    if (proc) CloseHandle(proc);
+    worker_release(k);
+    return 0;
+}
+
+/* Read the system handle table into w (pids, values), keeping File objects only when the
+ * File type index can be learned. */
+static DWORD read_handle_table(hwork *w)
+{
+    nt_query_system_information_fn query = (nt_query_system_information_fn)(void *)
+        GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtQuerySystemInformation");
+    if (!query) return ERROR_NOT_SUPPORTED;
+
+    WCHAR self_path[MAX_PATH];
+    GetModuleFileNameW(rmwin_module(), self_path, MAX_PATH);
+    HANDLE probe = CreateFileW(self_path, FILE_READ_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                               NULL, OPEN_EXISTING, 0, NULL);
+    DWORD self_pid = GetCurrentProcessId();
+    ULONG size = 1 << 20, ret = 0;
+    void *buf = NULL;
+    LONG st = -1;
+    int ex = 1;
+    for (int tries = 0; tries < 8; tries++) {
+        free(buf);
+        if (!(buf = malloc(size))) break;
+        st = query(ex ? 64 : 16, buf, size, &ret);
+        if (st == STATUS_INFO_LENGTH_MISMATCH_) { size = (ret > size ? ret : size) * 2; continue; }
+        if (st < 0 && ex) { ex = 0; size = 1 << 20; continue; }
+        break;
+    }
+    DWORD err = 0;
+    if (st < 0 || !buf) {
+        err = ERROR_NOT_SUPPORTED;
+    } else {
+        size_t n = ex ? (size_t)((sys_handles_ex *)buf)->count : ((sys_handles *)buf)->count;
+        int file_type = -1;
+        for (size_t i = 0; i < n && probe != INVALID_HANDLE_VALUE; i++) {
+            DWORD pid = ex ? (DWORD)((sys_handles_ex *)buf)->h[i].pid : ((sys_handles *)buf)->h[i].pid;
+            ULONG_PTR value = ex ? ((sys_handles_ex *)buf)->h[i].value : ((sys_handles *)buf)->h[i].value;
+            if (pid == self_pid && value == (ULONG_PTR)probe) {
+                file_type = ex ? ((sys_handles_ex *)buf)->h[i].type_index : ((sys_handles *)buf)->h[i].type_index;
+                break;
+            }
+        }
+        w->pids = malloc((n ? n : 1) * sizeof *w->pids);
+        w->values = malloc((n ? n : 1) * sizeof *w->values);
+        if (!w->pids || !w->values) err = ERROR_OUTOFMEMORY;
+        for (size_t i = 0; !err && i < n; i++) {
+            DWORD pid = ex ? (DWORD)((sys_handles_ex *)buf)->h[i].pid : ((sys_handles *)buf)->h[i].pid;
+            int type = ex ? ((sys_handles_ex *)buf)->h[i].type_index : ((sys_handles *)buf)->h[i].type_index;
+            ULONG_PTR value = ex ? ((sys_handles_ex *)buf)->h[i].value : ((sys_handles *)buf)->h[i].value;
+            if (pid == 0 || pid == 4 || (file_type >= 0 && type != file_type)) continue;
+            if (pid == self_pid && value == (ULONG_PTR)probe) continue;
+            w->pids[w->n] = pid;
+            w->values[w->n] = (HANDLE)value;
+            w->n++;
+        }
+        if (!err && !(w->paths = calloc(w->n ? w->n : 1, sizeof *w->paths))) err = ERROR_OUTOFMEMORY;
+    }
+    free(buf);
+    if (probe != INVALID_HANDLE_VALUE) CloseHandle(probe);
+    return err;
+}
+
+static worker *start_worker(hwork *w, size_t from)
+{
+    worker *k = calloc(1, sizeof *k);
+    if (!k) return NULL;
+    k->refs = 2;                          /* this thread and the worker */
+    k->w = w;
+    k->from = from;
+    k->pos = (LONG)from;
+    InterlockedIncrement(&w->refs);
+    HANDLE t = CreateThread(NULL, 64 * 1024, handle_worker, k, STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
+    if (!t) { InterlockedDecrement(&w->refs); free(k); return NULL; }
+    CloseHandle(t);
+    return k;
+}
+
+static DWORD enum_open_handles(rmref_file_user_fn fn, void *cookie)
+{
+    hwork *w = calloc(1, sizeof *w);
+    if (!w) return ERROR_OUTOFMEMORY;
+    w->refs = 1;
+    DWORD err = read_handle_table(w);
+    size_t from = 0, taken = 0;
+    while (!err && from < w->n) {
+        worker *k = start_worker(w, from);
+        if (!k) { err = ERROR_OUTOFMEMORY; break; }
+        LONG last = -1;
+        ULONGLONG since = GetTickCount64();
+        for (;;) {
+            Sleep(5);
+            LONG pos = InterlockedCompareExchange(&k->pos, 0, 0);
+            /* hand over what the worker finished (entries before pos) */
+            for (; taken < (size_t)pos && taken < w->n; taken++)
+                if (w->paths[taken]) {
+                    fn(cookie, w->pids[taken], w->paths[taken]);
+                    free(w->paths[taken]);
+                    w->paths[taken] = NULL;
+                }
+            if ((size_t)pos >= w->n) { from = w->n; break; }
+            if (fn(cookie, 0, NULL)) { k->stop = 1; err = ERROR_CANCELLED; break; }
+            if (pos != last) { last = pos; since = GetTickCount64(); }
+            else if (GetTickCount64() - since > RMWIN_STALL_MS) {
+                k->stop = 1;                   /* abandoned: skip the stuck handle */
+                from = (size_t)pos + 1;
+                taken = from;
+                break;
+            }
+        }
+        worker_release(k);
+    }
+    hwork_release(w);
+    return err;
+}
+
+/* ---- images and modules ----------------------------------------------------------------- */
+
+static DWORD enum_images_and_modules(rmref_file_user_fn fn, void *cookie)
+{
+    HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+    if (snap == INVALID_HANDLE_VALUE) return 0;
+    PROCESSENTRY32W pe = { sizeof pe };
+    WCHAR *image = malloc(RMREF_PATH_CHARS * sizeof(WCHAR));
+    DWORD err = 0;
+    for (BOOL ok = Process32FirstW(snap, &pe); ok && image; ok = Process32NextW(snap, &pe)) {
+        DWORD pid = pe.th32ProcessID;
+        if (pid == 0 || pid == 4) continue;
+        if (fn(cookie, 0, NULL)) { err = ERROR_CANCELLED; break; }
+        HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
+        if (h) {
+            DWORD len = RMREF_PATH_CHARS;
+            if (QueryFullProcessImageNameW(h, 0, image, &len)) fn(cookie, pid, image);
+            CloseHandle(h);
+        }
+        HANDLE mods = INVALID_HANDLE_VALUE;
+        for (int tries = 0; tries < 3 && mods == INVALID_HANDLE_VALUE; tries++) {
+            mods = CreateToolhelp32Snapshot(TH32CS_SNAPMODULE | TH32CS_SNAPMODULE32, pid);
+            if (mods == INVALID_HANDLE_VALUE && GetLastError() != ERROR_BAD_LENGTH) break;
+        }
+        if (mods == INVALID_HANDLE_VALUE) continue;
+        MODULEENTRY32W me = { sizeof me };
+        for (BOOL m = Module32FirstW(mods, &me); m; m = Module32NextW(mods, &me)) fn(cookie, pid, me.szExePath);
+        CloseHandle(mods);
+    }
+    free(image);
+    CloseHandle(snap);
+    return err;
+}
+
+DWORD rmwin_enum_file_users(void *ctx, rmref_file_user_fn fn, void *cookie)
+{
+    DWORD err = enum_open_handles(fn, cookie);
+    if (err == ERROR_CANCELLED) return err;
+    /* no handle enumeration (ERROR_NOT_SUPPORTED): images and modules still count */
+    return enum_images_and_modules(fn, cookie);
+}
+
+/* ---- processes -------------------------------------------------------------------------- */
+
+HANDLE rmwin_open_unique(const RM_UNIQUE_PROCESS *p, DWORD access)
+{
+    HANDLE h = OpenProcess(access | PROCESS_QUERY_LIMITED_INFORMATION, FALSE, p->dwProcessId);
+    if (!h) return NULL;
+    FILETIME create, exit_, kernel, user;
+    if (!GetProcessTimes(h, &create, &exit_, &kernel, &user) ||
+        create.dwLowDateTime != p->ProcessStartTime.dwLowDateTime ||
+        create.dwHighDateTime != p->ProcessStartTime.dwHighDateTime) {
+        CloseHandle(h);
+        return NULL;
+    }
+    return h;
+}
+
+int rmwin_process_alive(void *ctx, const RM_UNIQUE_PROCESS *p)
+{
+    HANDLE h = rmwin_open_unique(p, SYNCHRONIZE);
+    if (!h) return 0;
+    int alive = WaitForSingleObject(h, 0) == WAIT_TIMEOUT;
+    CloseHandle(h);
+    return alive;
+}
+
+static void read_description(const WCHAR *image, WCHAR *out, size_t cch)
+{
+    DWORD dummy = 0, size = GetFileVersionInfoSizeW(image, &dummy);
+    if (!size) return;
+    void *data = malloc(size);
+    if (!data) return;
+    if (GetFileVersionInfoW(image, 0, size, data)) {
+        struct { WORD lang, codepage; } *tr = NULL;
+        UINT len = 0;
+        WCHAR query[64], *text = NULL;
+        if (VerQueryValueW(data, L"\\VarFileInfo\\Translation", (void **)&tr, &len) && len >= 4)
+            swprintf(query, 64, L"\\StringFileInfo\\%04x%04x\\FileDescription", tr->lang, tr->codepage);
+        else
+            wcscpy(query, L"\\StringFileInfo\\040904b0\\FileDescription");
+        if (VerQueryValueW(data, query, (void **)&text, &len) && len > 1 && text)
+            rmref_wcsncpy0(out, text, cch);
+    }
+    free(data);
+}
+
+/* IMAGE_SUBSYSTEM_* of an executable, from its PE header (0 when unreadable). */
+static WORD read_subsystem(const WCHAR *image)
+{
+    HANDLE f = CreateFileW(image, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                           OPEN_EXISTING, 0, NULL);
+    if (f == INVALID_HANDLE_VALUE) return 0;
+    BYTE head[4096];
+    DWORD got = 0;
+    WORD sub = 0;
+    if (ReadFile(f, head, sizeof head, &got, NULL) && got >= sizeof(IMAGE_DOS_HEADER)) {
+        const IMAGE_DOS_HEADER *dos = (const IMAGE_DOS_HEADER *)head;
+        DWORD off = (DWORD)dos->e_lfanew;
+        /* Subsystem sits at the same offset (68) in PE32 and PE32+ optional headers */
+        DWORD at = off + 4 + sizeof(IMAGE_FILE_HEADER) + 68;
+        if (dos->e_magic == IMAGE_DOS_SIGNATURE && off < got - 4 && at + 2 <= got &&
+            *(const DWORD *)(head + off) == IMAGE_NT_SIGNATURE)
+            sub = *(const WORD *)(head + at);
+    }
+    CloseHandle(f);
+    return sub;
+}
+
+typedef struct window_scan { DWORD pid; unsigned flags; } window_scan;
+
+static BOOL CALLBACK on_window(HWND hwnd, LPARAM lp)
+{
+    window_scan *s = (window_scan *)lp;
+    DWORD pid = 0;
+    GetWindowThreadProcessId(hwnd, &pid);
+    if (pid != s->pid) return TRUE;
+    if (IsWindowVisible(hwnd) && !GetWindow(hwnd, GW_OWNER)) s->flags |= RMREF_PF_MAIN_WINDOW;
+    else s->flags |= RMREF_PF_OTHER_WINDOW;
+    return TRUE;
+}
+
+DWORD rmwin_process_facts(void *ctx, DWORD pid, rmref_proc_facts *out)
+{
+    memset(out, 0, sizeof *out);
+    out->ts_session = (DWORD)RM_INVALID_TS_SESSION;
+    if (!ProcessIdToSessionId(pid, &out->ts_session)) out->ts_session = (DWORD)RM_INVALID_TS_SESSION;
+    HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE, FALSE, pid);
+    if (!h) {
+        if (GetLastError() != ERROR_ACCESS_DENIED) return ERROR_NOT_FOUND;
+        out->flags |= RMREF_PF_OPEN_DENIED;
+        return 0;
+    }
+    if (WaitForSingleObject(h, 0) == WAIT_OBJECT_0) { CloseHandle(h); return ERROR_NOT_FOUND; }
+    FILETIME exit_, kernel, user;
+    GetProcessTimes(h, &out->start, &exit_, &kernel, &user);
+    DWORD len = RMREF_PATH_CHARS;
+    if (!QueryFullProcessImageNameW(h, 0, out->image, &len)) out->image[0] = 0;
+    CloseHandle(h);
+
+    HANDLE t = OpenProcess(PROCESS_TERMINATE, FALSE, pid);
+    if (t) CloseHandle(t);
+    else out->flags |= RMREF_PF_OPEN_DENIED;
+
+    typedef BOOL (WINAPI *is_process_critical_fn)(HANDLE, BOOL *);
+    is_process_critical_fn is_critical = (is_process_critical_fn)(void *)
+        GetProcAddress(GetModuleHandleW(L"kernel32.dll"), "IsProcessCritical");
+    HANDLE q = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_VM_READ, FALSE, pid);
+    if (q) {
+        BOOL critical = FALSE;
+        if (is_critical && is_critical(q, &critical) && critical) out->flags |= RMREF_PF_CRITICAL;
+        DWORD cch = RMREF_CMDLINE_CHARS, flags = 0;
+        /* Wine answers E_NOTIMPL: treated as "not registered" */
+        if (GetApplicationRestartSettings(q, out->restart_args, &cch, &flags) == S_OK) {
+            out->flags |= RMREF_PF_RESTART_REG;
+            out->restart_flags = flags;
+        } else {
+            out->restart_args[0] = 0;
+        }
+        CloseHandle(q);
+    }
+    if (out->image[0]) {
+        read_description(out->image, out->description, CCH_RM_MAX_APP_NAME + 1);
+        if (read_subsystem(out->image) == IMAGE_SUBSYSTEM_WINDOWS_CUI) out->flags |= RMREF_PF_CONSOLE;
+    }
+    window_scan ws = { pid, 0 };
+    EnumWindows(on_window, (LPARAM)&ws);
+    out->flags |= ws.flags & RMREF_PF_MAIN_WINDOW ? RMREF_PF_MAIN_WINDOW : ws.flags;
+    return 0;
+}
+
+/* ---- services --------------------------------------------------------------------------- */
+
+DWORD rmwin_enum_services(void *ctx, rmref_service_fn fn, void *cookie)
+{
+    SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_ENUMERATE_SERVICE);
+    if (!scm) return GetLastError();
+    DWORD size = 64 * 1024, needed = 0, count = 0, resume = 0, err = 0;
+    BYTE *buf = NULL;
+    for (;;) {
+        BYTE *nb = realloc(buf, size);
+        if (!nb) { err = ERROR_OUTOFMEMORY; break; }
+        buf = nb;
+        BOOL ok = EnumServicesStatusExW(scm, SC_ENUM_PROCESS_INFO, SERVICE_WIN32, SERVICE_ACTIVE, buf, size,
+                                        &needed, &count, &resume, NULL);
+        DWORD e = ok ? 0 : GetLastError();
+        if (!ok && e != ERROR_MORE_DATA) { err = e; break; }
+        ENUM_SERVICE_STATUS_PROCESSW *s = (ENUM_SERVICE_STATUS_PROCESSW *)buf;
+        int stop = 0;
+        for (DWORD i = 0; i < count && !stop; i++) {
+            rmref_service_facts f;
+            memset(&f, 0, sizeof f);
+            rmref_wcsncpy0(f.name, s[i].lpServiceName, RMREF_SVC_CHARS);
+            rmref_wcsncpy0(f.display, s[i].lpDisplayName, RMREF_SVC_CHARS);
+            f.pid = s[i].ServiceStatusProcess.dwProcessId;
+            f.state = s[i].ServiceStatusProcess.dwCurrentState;
+            f.type = s[i].ServiceStatusProcess.dwServiceType;
+            stop = fn(cookie, &f);
+        }
+        if (ok || stop) break;
+        if (needed > size) size = needed + 1024;
+    }
+    free(buf);
+    CloseServiceHandle(scm);
+    return err;
+}
+
+DWORD rmwin_service_dependents(void *ctx, const WCHAR *name, rmref_service_fn fn, void *cookie)
+{
+    SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+    if (!scm) return GetLastError();
+    SC_HANDLE svc = OpenServiceW(scm, name, SERVICE_ENUMERATE_DEPENDENTS);
+    DWORD err = 0;
+    if (!svc) err = GetLastError();
+    DWORD size = 0, count = 0;
+    BYTE *buf = NULL;
+    if (!err && !EnumDependentServicesW(svc, SERVICE_ACTIVE, NULL, 0, &size, &count)) {
+        err = GetLastError();
+        if (err == ERROR_MORE_DATA && (buf = malloc(size))) {
+            err = EnumDependentServicesW(svc, SERVICE_ACTIVE, (ENUM_SERVICE_STATUSW *)buf, size, &size, &count)
+                      ? 0 : GetLastError();
+        }
+    }
+    for (DWORD i = 0; !err && buf && i < count; i++) {
+        ENUM_SERVICE_STATUSW *s = &((ENUM_SERVICE_STATUSW *)buf)[i];
+        rmref_service_facts f;
+        memset(&f, 0, sizeof f);
+        rmref_wcsncpy0(f.name, s->lpServiceName, RMREF_SVC_CHARS);
+        rmref_wcsncpy0(f.display, s->lpDisplayName, RMREF_SVC_CHARS);
+        f.state = s->ServiceStatus.dwCurrentState;
+        f.type = s->ServiceStatus.dwServiceType;
+        SC_HANDLE d = OpenServiceW(scm, s->lpServiceName, SERVICE_QUERY_STATUS);
+        if (d) {
+            SERVICE_STATUS_PROCESS ssp;
+            DWORD got;
+            if (QueryServiceStatusEx(d, SC_STATUS_PROCESS_INFO, (BYTE *)&ssp, sizeof ssp, &got)) f.pid = ssp.dwProcessId;
+            CloseServiceHandle(d);
+        }
+        if (fn(cookie, &f)) break;
+    }
+    free(buf);
+    if (svc) CloseServiceHandle(svc);
+    CloseServiceHandle(scm);
+    return err;
+}

@@ -1,0 +1,44 @@
+/* win32_internal.h — the Win32 implementation of rmref_platform, split by responsibility:
+ * platform_win32.c (identity, time, randomness, paths, timeouts), store_win32.c (the registry
+ * store and its mutex), detect_win32.c (handle/module enumeration, process and service facts),
+ * actions_win32.c (end-session messages, console control, services, launching). */
+#ifndef RMREF_WIN32_INTERNAL_H
+#define RMREF_WIN32_INTERNAL_H
+
+#include "../core/rmref_core.h"
+
+const rmref_platform *rmwin_platform(void);
+HMODULE rmwin_module(void);
+
+/* store_win32.c */
+DWORD rmwin_store_lock(void *ctx);
+void  rmwin_store_unlock(void *ctx);
+DWORD rmwin_store_list(void *ctx, WCHAR (*keys)[RMREF_KEY_CHARS + 1], UINT cap, UINT *count);
+DWORD rmwin_store_create(void *ctx, const WCHAR *key);
+DWORD rmwin_store_delete(void *ctx, const WCHAR *key);
+DWORD rmwin_store_read(void *ctx, const WCHAR *key, const WCHAR *name, void **data, DWORD *size);
+DWORD rmwin_store_write(void *ctx, const WCHAR *key, const WCHAR *name, const void *data, DWORD size);
+
+/* detect_win32.c */
+DWORD rmwin_enum_file_users(void *ctx, rmref_file_user_fn fn, void *cookie);
+int   rmwin_process_alive(void *ctx, const RM_UNIQUE_PROCESS *p);
+DWORD rmwin_process_facts(void *ctx, DWORD pid, rmref_proc_facts *out);
+DWORD rmwin_enum_services(void *ctx, rmref_service_fn fn, void *cookie);
+DWORD rmwin_service_dependents(void *ctx, const WCHAR *name, rmref_service_fn fn, void *cookie);
+/* Open a process only if it is still the instance `p` names (PID and start time). */
+HANDLE rmwin_open_unique(const RM_UNIQUE_PROCESS *p, DWORD access);
+
+/* actions_win32.c */
+int   rmwin_gui_query_end_session(void *ctx, DWORD pid, DWORD timeout_ms);
+void  rmwin_gui_end_session(void *ctx, DWORD pid, BOOL ending, DWORD timeout_ms);
+void  rmwin_gui_close(void *ctx, DWORD pid);
+DWORD rmwin_console_ctrl_c(void *ctx, DWORD pid);
+int   rmwin_process_wait(void *ctx, const RM_UNIQUE_PROCESS *p, DWORD timeout_ms);
+DWORD rmwin_process_terminate(void *ctx, const RM_UNIQUE_PROCESS *p);
+DWORD rmwin_service_stop(void *ctx, const WCHAR *name);
+DWORD rmwin_service_query(void *ctx, const WCHAR *name, DWORD *state, DWORD *pid);
+DWORD rmwin_service_start(void *ctx, const WCHAR *name);
+DWORD rmwin_process_launch(void *ctx, const WCHAR *image, const WCHAR *args, BOOL new_console,
+                           RM_UNIQUE_PROCESS *out);
+
+#endif
