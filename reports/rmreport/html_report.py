@@ -102,14 +102,15 @@ def _runs_section(runs, baseline, comparisons):
 
 # -- matrix --------------------------------------------------------------------------------------
 
-def _legend():
+def _legend(with_baseline):
     items = []
     for status, (_sym, _bg, _fg, _chart, why) in STATUS_STYLE.items():
         items.append('<li><span class="sym st-%s">%s</span> <b>%s</b> %s</li>'
                      % (status, STATUS_STYLE[status][0], _e("not in run" if status == "missing" else status), _e(why)))
-    items.append('<li><span class="mark">▼</span> passes in the baseline, not here</li>')
-    items.append('<li><span class="mark">▲</span> passes here, not in the baseline</li>')
-    items.append('<li><span class="mark">≠</span> observations differ from the baseline</li>')
+    if with_baseline:
+        items.append('<li><span class="mark">▼</span> passes in the baseline, not here</li>')
+        items.append('<li><span class="mark">▲</span> passes here, not in the baseline</li>')
+        items.append('<li><span class="mark">≠</span> observations differ from the baseline</li>')
     return '<ul class="legend">%s</ul>' % "".join(items)
 
 
@@ -134,7 +135,7 @@ def _matrix_section(runs, baseline, rows, comparisons):
     ncols = len(runs) + (1 if baseline is not None else 0) + 1
     out = ['<section id="matrix"><h2>Matrix</h2>',
            '<p class="meta">One row per case, one column per run. Click a cell for its message and observations.</p>',
-           _legend(), _filters(rows), '<p id="shown"></p>', '<div class="scroll"><table class="matrix">',
+           _legend(baseline is not None), _filters(rows), '<p id="shown"></p>', '<div class="scroll"><table class="matrix">',
            "<thead><tr><th>case</th>"]
     if baseline is not None:
         out.append('<th class="run baseline" title="%s">baseline: %s</th>' % (_e(baseline.path), _e(baseline.label)))
