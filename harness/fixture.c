@@ -504,17 +504,21 @@ static void service_cleanup(void *arg)
     free(svc);
 }
 
-fixture_service *fixture_service_install(const WCHAR *tag, const WCHAR *options_fmt, ...)
+/* "rmfx-<run id>-<case process id>-": every service of this case, and nothing else. */
+static const WCHAR *case_service_prefix(void)
+{
+    static WCHAR prefix[64];
+    if (!prefix[0]) _snwprintf(prefix, 63, L"rmfx-%ls-%lx-", rmc_run_id(), GetCurrentProcessId());
+    return prefix;
+}
+
+static fixture_service *service_install(const WCHAR *tag, const WCHAR *options)
 {
     fixture_service *svc = xcalloc(1, sizeof(*svc));
     WCHAR exe[MAX_PATH], journal_name[160];
-    va_list ap;
-    va_start(ap, options_fmt);
-    WCHAR *options = vformat(options_fmt, ap);
-    va_end(ap);
 
     bin_path(exe, L"rmfx-svc.exe");
-    _snwprintf(svc->name, 128, L"rmfx-%ls-%ls", rmc_run_id(), tag);
+    _snwprintf(svc->name, 128, L"%ls%ls", case_service_prefix(), tag);
     svc->name[127] = 0;
     WideCharToMultiByte(CP_UTF8, 0, svc->name, -1, svc->uname, sizeof(svc->uname), NULL, NULL);
     _snwprintf(journal_name, 160, L"svc-%ls.journal", tag);
@@ -524,7 +528,6 @@ fixture_service *fixture_service_install(const WCHAR *tag, const WCHAR *options_
     WCHAR *cmd = xcalloc(len, sizeof(WCHAR));
     _snwprintf(cmd, len, L"\"%ls\" --install %ls --journal \"%ls\" --owner %lu %ls", exe, svc->name,
                svc->journal.path, GetCurrentProcessId(), options);
-    free(options);
     /* Its error messages go to the case's log (inherited std handles). */
     STARTUPINFOW si = { .cb = sizeof(si), .dwFlags = STARTF_USESTDHANDLES,
                         .hStdInput = GetStdHandle(STD_INPUT_HANDLE), .hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE),
@@ -538,6 +541,33 @@ fixture_service *fixture_service_install(const WCHAR *tag, const WCHAR *options_
     rmc_defer(service_cleanup, svc);   /* also removes a half-installed service */
     if (!done) rmc_fail("rmfx-svc --install %s did not finish in 30 s", svc->uname);
     if (code) rmc_fail("rmfx-svc --install %s failed: %s", svc->uname, rmc_rc_str(code));
+    return svc;
+}
+
+/* A stopped service has no process that could notice the case is gone, and this process's
+ * jobs end everything it starts: so before its first service, a case starts a guard service
+ * (the SCM runs it, outside our jobs) that removes this case's services once this process
+ * has ended, however it ended. Removed after the case's other services (deferred first). */
+static fixture_service *case_guard;
+
+static void ensure_guard(void)
+{
+    if (case_guard) return;
+    WCHAR options[96];
+    _snwprintf(options, 96, L"--guard-for %ls", case_service_prefix());
+    case_guard = service_install(L"guard", options);
+    fixture_service_start(case_guard);
+}
+
+fixture_service *fixture_service_install(const WCHAR *tag, const WCHAR *options_fmt, ...)
+{
+    va_list ap;
+    va_start(ap, options_fmt);
+    WCHAR *options = vformat(options_fmt, ap);
+    va_end(ap);
+    ensure_guard();
+    fixture_service *svc = service_install(tag, options);
+    free(options);
     return svc;
 }
 

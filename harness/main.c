@@ -164,7 +164,7 @@ static void header_json(run_state *r, const probe_result *p, const rmc_osinfo *o
 {
     rmc_buf *b = &r->header;
     char sha[65] = "", ver[64] = "";
-    buf_printf(b, "\"tool\": {\"name\": \"rmconform\", \"version\": \"%s\", \"arch\": \"%s\"},\n  ", RMC_VERSION, RMC_ARCH);
+    buf_printf(b, "\"tool\": {\"name\": \"rmconform\", \"version\": \"%s\", \"arch\": \"%s\"}, ", RMC_VERSION, RMC_ARCH);
     buf_puts(b, "\"implementation\": {\"name\": ");
     buf_json_str(b, r->impl_name);
     buf_puts(b, ", \"path\": ");
@@ -173,14 +173,14 @@ static void header_json(run_state *r, const probe_result *p, const rmc_osinfo *o
     if (file_sha256(p->path, sha)) buf_json_str(b, sha); else buf_puts(b, "null");
     buf_printf(b, ", \"arch\": \"%s\", \"file_version\": ", RMC_ARCH);
     if (file_version(p->path, ver, sizeof ver)) buf_json_str(b, ver); else buf_puts(b, "null");
-    buf_puts(b, "},\n  \"os\": {\"name\": ");
+    buf_puts(b, "}, \"os\": {\"name\": ");
     buf_json_str(b, rmc_os_name(r->profile));
     buf_printf(b, ", \"major\": %lu, \"minor\": %lu, \"build\": %lu, \"wine\": ", (unsigned long)os->major,
                (unsigned long)os->minor, (unsigned long)os->build);
     if (os->wine[0]) buf_json_str(b, os->wine); else buf_puts(b, "null");
     buf_puts(b, ", \"detected\": ");
     buf_json_str(b, rmc_os_name(os->detected));
-    buf_puts(b, "},\n  \"platform\": ");
+    buf_puts(b, "}, \"platform\": ");
     buf_puts(b, p->platform_json ? p->platform_json : "{}");
 }
 

@@ -1,0 +1,247 @@
+"""The runner's own tests: rmconform.exe against DLLs that misbehave on purpose.
+
+Environment (set by CTest): RMC_BIN (folder of rmconform.exe), RMC_EMULATOR (the Wine wrapper
+when cross-compiling, empty on Windows), RMC_WORK (scratch folder).
+"""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+import unittest
+import xml.etree.ElementTree as ET
+
+BIN = os.environ["RMC_BIN"]
+EMULATOR = os.environ.get("RMC_EMULATOR", "")
+WORK = os.environ.get("RMC_WORK", os.path.join(BIN, "..", "test-work", "runner"))
+RUNNER = os.path.join(BIN, "rmconform.exe")
+DLLS = os.path.join(BIN, "testdlls")
+
+
+def run(*args, timeout=300):
+    cmd = ([EMULATOR] if EMULATOR else []) + [RUNNER] + list(args)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+
+
+def fresh(name):
+    path = os.path.join(WORK, name)
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    return path
+
+
+def results(out):
+    with open(os.path.join(out, "results.json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def case(res, case_id):
+    for c in res["cases"]:
+        if c["id"] == case_id:
+            return c
+    raise AssertionError(f"{case_id} missing from results")
+
+
+class Verdicts(unittest.TestCase):
+    def test_crash_in_implementation_is_crash_with_code(self):
+        out = fresh("crash")
+        p = run("--dll", os.path.join(DLLS, "rmt_crash.dll"), "--case", "session.end_returns_success",
+                "--case", "meta.constants", "--out", out)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        res = results(out)
+        c = case(res, "session.end_returns_success")
+        self.assertEqual(c["status"], "crash")
+        self.assertIn("EXCEPTION_ACCESS_VIOLATION (0xC0000005)", c["message"])
+        self.assertIn("rmt_crash.dll", c["message"])
+        self.assertEqual(case(res, "meta.constants")["status"], "pass")
+        self.assertEqual(res["summary"]["crash"], 1)
+        self.assertEqual(res["implementation"]["name"], "rmt_crash")
+
+    def test_hang_is_timeout_and_run_goes_on(self):
+        out = fresh("hang")
+        start = time.monotonic()
+        p = run("--dll", os.path.join(DLLS, "rmt_hang.dll"), "--case", "session.start_returns_key",
+                "--case", "meta.constants", "--timeout", "3", "--out", out)
+        self.assertLess(time.monotonic() - start, 60)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        res = results(out)
+        c = case(res, "session.start_returns_key")
+        self.assertEqual(c["status"], "timeout")
+        self.assertIn("no verdict within 3 s", c["message"])
+        self.assertEqual(case(res, "meta.constants")["status"], "pass")
+
+    def test_missing_export_fails_only_cases_that_need_it(self):
+        out = fresh("partial")
+        p = run("--dll", os.path.join(DLLS, "rmt_partial.dll"), "--case", "getlist.empty_session",
+                "--case", "session.end_returns_success", "--out", out)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        res = results(out)
+        c = case(res, "getlist.empty_session")
+        self.assertEqual(c["status"], "fail")
+        self.assertEqual(c["message"], "missing export RmGetList")
+        self.assertEqual(case(res, "session.end_returns_success")["status"], "pass")
+
+    def test_write_past_buffer_is_reported_as_such(self):
+        out = fresh("overflow")
+        p = run("--dll", os.path.join(DLLS, "rmt_overflow.dll"), "--case", "session.start_returns_key",
+                "--case", "getlist.empty_session", "--out", out)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        res = results(out)
+        key = case(res, "session.start_returns_key")
+        self.assertEqual(key["status"], "fail")
+        self.assertIn("wrote past the end of RmStartSession strSessionKey (33 WCHARs) (66 bytes declared)", key["message"])
+        reasons = case(res, "getlist.empty_session")
+        self.assertEqual(reasons["status"], "fail")
+        self.assertIn("wrote past the end of RmGetList lpdwRebootReasons (4 bytes declared)", reasons["message"])
+
+    def test_observations_recorded_before_a_failure_are_kept(self):
+        out = fresh("observations")
+        run("--dll", os.path.join(DLLS, "rmt_partial.dll"), "--case", "session.two_sessions_distinct", "--out", out)
+        c = case(results(out), "session.two_sessions_distinct")
+        self.assertEqual(c["status"], "pass")
+        self.assertEqual(c["observations"]["handle1"], "0x1")
+        self.assertEqual(c["observations"]["handle2"], "0x2")
+
+
+class BadInput(unittest.TestCase):
+    def assert_bad_input(self, p, text):
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        self.assertIn(text, p.stderr)
+        self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+        self.assertNotIn("Traceback", p.stderr)
+
+    def test_dllmain_failure(self):
+        self.assert_bad_input(run("--dll", os.path.join(DLLS, "rmt_initfail.dll"), "--out", fresh("initfail")),
+                              "its DllMain returned FALSE")
+
+    def test_missing_file(self):
+        self.assert_bad_input(run("--dll", os.path.join(WORK, "no-such.dll")), "no such file")
+
+    def test_not_a_pe_file(self):
+        path = os.path.join(fresh("notpe"), "text.dll")
+        with open(path, "w") as f:
+            f.write("this is not a DLL\n" * 20)
+        self.assert_bad_input(run("--dll", path), "is not a PE file")
+
+    def test_program_not_dll(self):
+        self.assert_bad_input(run("--dll", RUNNER), "is a program, not a DLL")
+
+    def test_other_architecture(self):
+        # The same DLL with its COFF machine field set to the other architecture.
+        path = os.path.join(fresh("arch"), "other-arch.dll")
+        shutil.copy(os.path.join(DLLS, "rmt_partial.dll"), path)
+        with open(path, "r+b") as f:
+            data = bytearray(f.read())
+            pe = int.from_bytes(data[0x3C:0x40], "little")
+            machine = int.from_bytes(data[pe + 4:pe + 6], "little")
+            other = 0x14C if machine == 0x8664 else 0x8664
+            data[pe + 4:pe + 6] = other.to_bytes(2, "little")
+            f.seek(0)
+            f.write(data)
+        self.assert_bad_input(run("--dll", path), "DLL; this rmconform.exe is")
+
+    def test_unknown_case(self):
+        self.assert_bad_input(run("--dll", os.path.join(DLLS, "rmt_partial.dll"), "--case", "nosuch.*"),
+                              "no case matches 'nosuch.*'")
+
+    def test_unknown_option(self):
+        self.assert_bad_input(run("--frobnicate"), "unknown option '--frobnicate'")
+
+    def test_no_implementation(self):
+        self.assert_bad_input(run("--case", "meta.*"), "name the implementation")
+
+
+class Outputs(unittest.TestCase):
+    def test_list(self):
+        p = run("--list", "--case", "session.*")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        lines = p.stdout.strip().splitlines()
+        self.assertTrue(all(l.startswith("session.") for l in lines[:-1]))
+        self.assertRegex(lines[-1], r"^\d+ cases$")
+
+    def test_results_jsonl_json_and_junit_agree(self):
+        out = fresh("files")
+        p = run("--dll", os.path.join(DLLS, "rmt_partial.dll"), "--case", "meta.*", "--case", "getlist.*",
+                "--jobs", "2", "--out", out)
+        self.assertEqual(p.returncode, 1)
+        with open(os.path.join(out, "results.jsonl"), encoding="utf-8") as f:
+            records = [json.loads(line) for line in f]
+        self.assertEqual(records[0]["record"], "run")
+        self.assertEqual(records[0]["schema"], 1)
+        self.assertEqual(records[-1]["record"], "end")
+        cases = [r for r in records if r["record"] == "case"]
+        self.assertEqual(len(cases), records[0]["selected"])
+        res = results(out)
+        self.assertTrue(res["complete"])
+        self.assertEqual(sorted(c["id"] for c in cases), sorted(c["id"] for c in res["cases"]))
+        self.assertEqual(sum(res["summary"].values()), len(res["cases"]))
+        for c in res["cases"]:
+            self.assertIn(c["status"], ("pass", "fail", "crash", "timeout", "unsupported", "skip"))
+            self.assertEqual(c["area"], c["id"].split(".")[0])
+        suite = ET.parse(os.path.join(out, "junit.xml")).getroot().find("testsuite")
+        self.assertEqual(int(suite.get("tests")), len(res["cases"]))
+        self.assertEqual(int(suite.get("failures")), res["summary"]["fail"])
+        for cap in ("windows", "services", "restart_registration", "handle_enumeration", "admin"):
+            self.assertIn(cap, res["platform"])
+        self.assertIn("[", p.stdout)
+
+    def test_os_profile_selects_expectations(self):
+        out = fresh("profile")
+        run("--dll", os.path.join(DLLS, "rmt_partial.dll"), "--case", "meta.constants", "--os", "vista", "--out", out)
+        self.assertEqual(results(out)["os"]["name"], "vista")
+
+    def test_killed_run_keeps_finished_cases(self):
+        out = fresh("killed")
+        cmd = ([EMULATOR] if EMULATOR else []) + [RUNNER, "--dll", os.path.join(DLLS, "rmt_hang.dll"),
+                                                  "--case", "meta.*", "--case", "session.start_returns_key",
+                                                  "--timeout", "120", "--out", out]
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)
+        jsonl = os.path.join(out, "results.jsonl")
+        deadline = time.monotonic() + 120
+        done = 0
+        while time.monotonic() < deadline and done < 8:
+            time.sleep(0.5)
+            if os.path.exists(jsonl):
+                with open(jsonl, encoding="utf-8") as f:
+                    done = sum(1 for line in f if '"record": "case"' in line)
+        # The hanging case is still running; kill the whole runner.
+        if hasattr(os, "killpg"):
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            proc.kill()
+        proc.wait(timeout=30)
+        self.assertEqual(done, 8, "the 8 meta cases should have finished before the kill")
+        self.assertFalse(os.path.exists(os.path.join(out, "results.json")))
+        with open(jsonl, encoding="utf-8") as f:
+            records = [json.loads(line) for line in f]
+        self.assertEqual(records[0]["record"], "run")
+        self.assertNotIn("end", [r["record"] for r in records])
+        self.assertEqual(sum(1 for r in records if r["record"] == "case"), 8)
+
+
+class WineBuiltin(unittest.TestCase):
+    """The platform's own DLL gets a verdict for every case and the run ends normally."""
+
+    def test_every_case_gets_a_verdict(self):
+        out = fresh("system")
+        p = run("--system", "--jobs", "2", "--out", out, "--case", "meta.*", "--case", "session.*",
+                "--case", "join.*", "--case", "getlist.*", "--case", "badargs.*", "--case", "restart.*",
+                timeout=600)
+        self.assertIn(p.returncode, (0, 1), p.stderr)
+        res = results(out)
+        self.assertTrue(res["complete"])
+        listed = run("--list", "--case", "meta.*", "--case", "session.*", "--case", "join.*", "--case", "getlist.*",
+                     "--case", "badargs.*", "--case", "restart.*")
+        self.assertEqual(len(res["cases"]), len(listed.stdout.strip().splitlines()) - 1)
+        if res["os"]["wine"]:
+            # Wine 8's rstrtmgr leaves RmJoinSession unimplemented: a crash with the exception code.
+            join = case(res, "join.in_process_with_primary_key")
+            self.assertEqual(join["status"], "crash")
+            self.assertIn("0x80000100", join["message"])
+            self.assertIn("RmJoinSession", join["message"])
+
+
+if __name__ == "__main__":
+    unittest.main()
