@@ -5,6 +5,7 @@
  * and if the runner itself is killed. The child reports through a record file written line by
  * line (child.c); whatever it wrote before dying is kept. */
 #include "runner.h"
+#include "fixture.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@ typedef struct slot {
     int busy;
     const rmc_case *c;
     HANDLE process, job;
+    DWORD pid;
     DWORD started, timeout_ms;
     WCHAR record[MAX_PATH], log[MAX_PATH], case_dir[MAX_PATH];
 } slot;
@@ -201,6 +203,7 @@ static int start_child(run_state *r, slot *s, const rmc_case *c)
     ResumeThread(pi.hThread);
     CloseHandle(pi.hThread);
     s->process = pi.hProcess;
+    s->pid = pi.dwProcessId;
     s->c = c;
     s->busy = 1;
     s->started = GetTickCount();
@@ -228,6 +231,11 @@ static void finish_child(run_state *r, slot *s, int timed_out)
     CloseHandle(s->job);
     CloseHandle(s->process);
     remove_tree(s->case_dir);
+    /* Services are not in the job: delete whatever this case left installed. Their names carry
+     * the run id and the case process's PID (fixture.c), so cases running beside it keep theirs. */
+    WCHAR tag[48];
+    _snwprintf(tag, 48, L"%ls-%lx", r->run_id, (unsigned long)s->pid);
+    fixture_services_cleanup(tag);
     s->busy = 0;
     results_case(r, cr);
 }
@@ -272,6 +280,8 @@ void runner_run(run_state *r)
     make_dirs(cases_dir);
     make_dirs(r->scratch_dir);
     r->results = calloc((size_t)r->nselected + 1, sizeof(*r->results));
+    /* Fixture services left by an earlier run that was killed (their owner is gone). */
+    fixture_services_cleanup(NULL);
 
     int next = 0, running = 0, exclusive_running = 0;
     while (next < r->nselected || running > 0) {
