@@ -287,7 +287,7 @@ void rmref_progress_step(rmref_progress *p)
     p->done++;
     if (!p->cb || !p->total) return;
     int pct = (int)(p->done * 100 / p->total);
-    if (pct >= 100) pct = 99;              /* 100 is reported once, when everything is done */
+    if (pct > 100) pct = 100;             /* dependents stopped on the way can exceed the plan */
     if (pct > p->last) { p->last = pct; p->cb((UINT)pct); }
 }
 

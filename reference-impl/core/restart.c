@@ -103,7 +103,7 @@ static DWORD do_restart(const rmref_platform *pf, const rmref_handle_info *h, RM
     }
     if (!err) err = e3;
     if (!err && failed) err = ERROR_FAIL_RESTART;
-    if (err != ERROR_CANCELLED) rmref_progress_finish(&progress);
+    if (!err) rmref_progress_finish(&progress);
     return err;
 }
 

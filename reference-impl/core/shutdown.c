@@ -309,7 +309,7 @@ static DWORD do_shutdown(const rmref_platform *pf, const rmref_handle_info *h, U
     DWORD e2 = save_history(pf, h, d, 1);
     if (!err && e2) err = e2;
     if (!err && r.failed) err = ERROR_FAIL_SHUTDOWN;
-    if (err != ERROR_CANCELLED) rmref_progress_finish(&r.progress);
+    if (!err) rmref_progress_finish(&r.progress);    /* 100 only when everything is done */
     return err;
 }
 
