@@ -4,6 +4,7 @@
 #include "rmcase.h"
 #include "fixture.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 

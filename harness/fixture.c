@@ -486,8 +486,15 @@ static DWORD service_remove(SC_HANDLE scm, const WCHAR *name)
         if (!QueryServiceStatusEx(svc, SC_STATUS_PROCESS_INFO, (BYTE *)&st, sizeof(st), &got)) break;
         if (st.dwCurrentState == SERVICE_STOPPED) break;
         if (i == (refused ? 0 : 30) && st.dwProcessId) {
-            HANDLE p = OpenProcess(PROCESS_TERMINATE, FALSE, st.dwProcessId);
-            if (p) { TerminateProcess(p, 0xF4); CloseHandle(p); }
+            /* Refused or too slow: end it. The SCM may take a while to notice (Wine's does),
+             * so the process's end is what we wait for. */
+            HANDLE p = OpenProcess(PROCESS_TERMINATE | SYNCHRONIZE, FALSE, st.dwProcessId);
+            if (p) {
+                TerminateProcess(p, 0xF4);
+                WaitForSingleObject(p, 5000);
+                CloseHandle(p);
+            }
+            break;
         }
         Sleep(100);
     }

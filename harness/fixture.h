@@ -106,8 +106,10 @@ const char *fixture_service_wait_line(fixture_service *svc, const char *event, u
 
 /* The runner's hook, called in the runner process after every case process has ended
  * (normally, crashed or timed out): stops and deletes every service whose name starts with
- * "rmfx-<run_id>-". With run_id NULL: every "rmfx-" service whose owner process (the case
- * that installed it) no longer exists, for a runner starting after a killed run.
+ * "rmfx-<run_id>-". Service names are "rmfx-<rmc_run_id()>-<case PID in hex>-<tag>", so
+ * run_id may be "<run id>" (the whole run) or "<run id>-<case PID in hex>" (one case).
+ * With run_id NULL: every "rmfx-" service whose owner process (the case that installed it)
+ * no longer exists, for a runner starting after a killed run.
  * Uses no case context; never fails, prints what it removed on stderr. */
 void fixture_services_cleanup(const WCHAR *run_id);
 
