@@ -95,6 +95,21 @@ static void app_hang_on_query(void **state)
 }
 
 /* Top-level windows of the fixture's own class (the system may add others, e.g. an IME window). */
+static void app_delay_then_close(void **state)
+{
+    fixture_app *app = fixture_app_start(L"--window hidden --delay 400 --on-close exit");
+    DWORD_PTR answer;
+    DWORD start = GetTickCount();
+    check(SendMessageTimeoutW(fixture_app_window(app), WM_CLOSE, 0, 0, SMTO_ABORTIFHUNG, WAIT_MS, &answer),
+          "SendMessageTimeout(WM_CLOSE) failed: %s", rmc_rc_str(GetLastError()));
+    DWORD took = GetTickCount() - start;
+    check(took >= 350, "WM_CLOSE was answered after %lu ms, expected at least --delay 400", took);
+    check(fixture_app_wait_exit(app, WAIT_MS, NULL), "the fixture did not exit on WM_CLOSE (--on-close exit)");
+    fixture_app_obs_journal(app, "journal");
+    check_line(fixture_app_journal(app), fixture_journal_find(fixture_app_journal(app), "WM_CLOSE", 0), "WM_CLOSE",
+               "action", "exit");
+}
+
 static BOOL CALLBACK count_window(HWND hwnd, LPARAM lp)
 {
     DWORD *want_pid_and_count = (DWORD *)lp, pid = 0;
@@ -386,6 +401,38 @@ static void secondary_stays_until_told(void **state)
     check(code == 0, "the secondary exited with %lu", code);
 }
 
+static void secondary_every_action(void **state)
+{
+    WCHAR key[CCH_RM_SESSION_KEY + 1];
+    rmc_session_start(key);
+    fixture_app *app = fixture_app_start(L"--window none");
+    RM_UNIQUE_PROCESS up = fixture_app_unique_process(app);
+    unsigned long long start = ((unsigned long long)up.ProcessStartTime.dwHighDateTime << 32) | up.ProcessStartTime.dwLowDateTime;
+    fixture_secondary *sec = fixture_secondary_start(key,
+        L"--register-process %lu:%llu --register-service rmfx-no-such-service --call getlist --call addfilter "
+        L"--call cancel --then exit-without-end", up.dwProcessId, start);
+    fixture_secondary_wait(sec, WAIT_MS);
+    fixture_secondary_obs(sec, "secondary");
+    const char *last = fixture_secondary_line(sec, fixture_secondary_count(sec) - 1);
+    if (last && strstr(last, "\"event\":\"crash\"")) return;   /* the implementation ended it; reported */
+    /* One line per action, in order, and no RmEndSession (exit-without-end). */
+    static const char *const calls[] = { "LoadLibrary", "RmJoinSession", "RmRegisterResources", "RmRegisterResources",
+                                         "RmGetList", "RmAddFilter", "RmCancelCurrentTask" };
+    size_t n = fixture_secondary_count(sec);
+    check(n == sizeof(calls) / sizeof(calls[0]) + 1, "%zu lines from the secondary, expected %zu", n,
+          sizeof(calls) / sizeof(calls[0]) + 1);
+    for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+        char call[64] = "", pid[32] = "";
+        fixture_json_field(fixture_secondary_line(sec, i), "call", call, sizeof(call));
+        check(!strcmp(call, calls[i]), "line %zu is for %s, expected %s", i + 1, call, calls[i]);
+        if (i == 2) {
+            fixture_json_field(fixture_secondary_line(sec, i), "pid", pid, sizeof(pid));
+            check(strtoul(pid, NULL, 10) == up.dwProcessId, "--register-process registered pid %s", pid);
+        }
+    }
+    check(strstr(last, "\"event\":\"exit\""), "last line is not the exit: %s", last);
+}
+
 const rmc_case rmc_cases_fixtures[] = {
     RMC_CASE("fixtures.app_window_journal", "rmfx-app journals WM_QUERYENDSESSION / WM_ENDSESSION in order and exits",
              "§10.1", "doc", .needs = RMC_CAP_WINDOWS, .body = app_window_journal),
@@ -393,6 +440,8 @@ const rmc_case rmc_cases_fixtures[] = {
              "§10.1", "doc", .needs = RMC_CAP_WINDOWS, .body = app_veto_and_ignore_close),
     RMC_CASE("fixtures.app_hang_on_query", "rmfx-app --on-query hang never answers WM_QUERYENDSESSION", "§10.1", "doc",
              .needs = RMC_CAP_WINDOWS, .body = app_hang_on_query),
+    RMC_CASE("fixtures.app_delay_then_close", "rmfx-app --delay answers late; --on-close exit leaves on WM_CLOSE",
+             "§10.1", "doc", .needs = RMC_CAP_WINDOWS, .body = app_delay_then_close),
     RMC_CASE("fixtures.app_window_shapes", "rmfx-app --window main|hidden|other|none creates the window it names",
              "§11.1", "doc", .needs = RMC_CAP_WINDOWS, .body = app_window_shapes),
     RMC_CASE("fixtures.console_ctrl_c", "rmfx-con gets CTRL_C_EVENT through AttachConsole, journals it and exits",
@@ -419,5 +468,8 @@ const rmc_case rmc_cases_fixtures[] = {
     RMC_CASE("fixtures.secondary_stays_until_told", "rmfx-secondary --then stay takes further commands on stdin",
              "§13.2", "doc", .exports = RMX(StartSession) | RMX(EndSession) | RMX(JoinSession) | RMX(GetList),
              .body = secondary_stays_until_told),
+    RMC_CASE("fixtures.secondary_every_action", "rmfx-secondary performs every action in order, one JSON line each",
+             "§13.2", "doc", .exports = RMX(StartSession) | RMX(EndSession) | RMX(JoinSession) | RMX(RegisterResources) |
+             RMX(GetList) | RMX(AddFilter) | RMX(CancelCurrentTask), .body = secondary_every_action),
 };
 RMC_AREA_COUNT(fixtures);
