@@ -32,3 +32,21 @@ rmc_wine_prefix_init() {
         touch "$_p/.rmc-ready"
     ) 9>"$_p.lock"
 }
+
+# rmc_wine_set_profile PREFIX PROFILE: make the prefix report that Windows version to
+# RtlGetVersion. Wine 8.0 knows vista..win10 (winecfg -v); it has no win11, so win11 is win10
+# with build 22000 in the registry, which Wine's ntdll then reports (probed).
+rmc_wine_set_profile() {
+    (
+        rmc_wine_env "$1"
+        case "$2" in
+            win11) winecfg -v win10 >/dev/null 2>&1 || exit 1
+                   for v in CurrentBuild CurrentBuildNumber; do
+                       wine reg add 'HKLM\Software\Microsoft\Windows NT\CurrentVersion' /v $v /d 22000 /f >/dev/null 2>&1 || exit 1
+                   done;;
+            vista|win7|win8|win10) winecfg -v "$2" >/dev/null 2>&1 || exit 1;;
+            *) echo "rmc: unknown profile $2" >&2; exit 2;;
+        esac
+        wineserver -w
+    )
+}
