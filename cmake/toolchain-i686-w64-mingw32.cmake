@@ -1,11 +1,4 @@
-# Cross-compiling for Windows (i686) with Debian's mingw-w64 (win32 thread model).
-set(CMAKE_SYSTEM_NAME Windows)
+# Cross-compiling for Windows (i686) with mingw-w64.
 set(CMAKE_SYSTEM_PROCESSOR i686)
 set(RMC_TRIPLE i686-w64-mingw32)
-find_program(CMAKE_C_COMPILER NAMES ${RMC_TRIPLE}-gcc-win32 ${RMC_TRIPLE}-gcc REQUIRED)
-find_program(CMAKE_RC_COMPILER NAMES ${RMC_TRIPLE}-windres REQUIRED)
-set(CMAKE_FIND_ROOT_PATH /usr/${RMC_TRIPLE})
-set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
-set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
-set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
-set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
+include(${CMAKE_CURRENT_LIST_DIR}/toolchain-mingw-common.cmake)

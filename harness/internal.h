@@ -26,6 +26,7 @@ void buf_json_str(rmc_buf *b, const char *utf8);          /* "..." with escapes 
 void buf_json_wstr(rmc_buf *b, const WCHAR *s, size_t max_chars);
 void buf_xml_str(rmc_buf *b, const char *utf8);           /* escaped for XML attributes/text */
 void buf_free(rmc_buf *b);
+char *json_str_decode(const char *literal);                /* a JSON string literal → UTF-8, malloc'd */
 char *utf8_from_wide(const WCHAR *w);                     /* malloc'd */
 WCHAR *wide_from_utf8(const char *s);                     /* malloc'd */
 

@@ -47,31 +47,6 @@ typedef struct probe_result {
     char *crash;
 } probe_result;
 
-static char *decode_json_str(const char *s)
-{
-    /* The probe's strings are paths and sentences; unescape the few escapes buf_json_* emits. */
-    size_t n = strlen(s);
-    char *out = malloc(n + 1), *o = out;
-    if (*s == '"') s++;
-    for (; *s && *s != '"'; s++) {
-        if (*s == '\\' && s[1] == 'u') {
-            unsigned v = 0;
-            sscanf(s + 2, "%4x", &v);
-            s += 5;
-            WCHAR w[2] = {(WCHAR)v, 0};
-            char *u = utf8_from_wide(w);
-            strcpy(o, u);
-            o += strlen(u);
-            free(u);
-            continue;
-        }
-        if (*s == '\\' && s[1]) s++;
-        *o++ = *s;
-    }
-    *o = 0;
-    return out;
-}
-
 static void run_probe(const rmc_options *o, const WCHAR *impl, probe_result *p)
 {
     memset(p, 0, sizeof(*p));
@@ -118,7 +93,7 @@ static void run_probe(const rmc_options *o, const WCHAR *impl, probe_result *p)
             if (line[0] == 'K') {
                 if (!strcmp(key, "load_error")) p->load_error = (DWORD)strtoul(val, NULL, 10);
                 else if (!strcmp(key, "path")) {
-                    char *s = decode_json_str(val);
+                    char *s = json_str_decode(val);
                     MultiByteToWideChar(CP_UTF8, 0, s, -1, p->path, MAX_PATH);
                     free(s);
                     p->loaded = 1;
@@ -127,8 +102,8 @@ static void run_probe(const rmc_options *o, const WCHAR *impl, probe_result *p)
                 else if (!strcmp(key, "platform")) p->platform_json = _strdup(val);
                 else
                     for (int i = 0; i < RMC_CAP_COUNT_; i++)
-                        if (!strcmp(key, rmc_cap_names[i])) p->details[i] = decode_json_str(val);
-            } else if (line[0] == 'C') p->crash = decode_json_str(val);
+                        if (!strcmp(key, rmc_cap_names[i])) p->details[i] = json_str_decode(val);
+            } else if (line[0] == 'C') p->crash = json_str_decode(val);
         }
         if (!end) break;
         line = end + 1;

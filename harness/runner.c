@@ -20,36 +20,6 @@ typedef struct slot {
 
 /* ---- decoding what the child wrote ------------------------------------------------------------ */
 
-/* Decodes one JSON string literal (as written by buf_json_str/json_into) into UTF-8. */
-static char *json_string_decode(const char *s)
-{
-    size_t n = strlen(s);
-    char *out = malloc(n + 1), *o = out;
-    if (*s == '"') s++;
-    for (; *s && *s != '"'; s++) {
-        if (*s != '\\') { *o++ = *s; continue; }
-        s++;
-        switch (*s) {
-        case 'n': *o++ = '\n'; break;
-        case 'r': *o++ = '\r'; break;
-        case 't': *o++ = '\t'; break;
-        case 'u': {
-            unsigned v = 0;
-            sscanf(s + 1, "%4x", &v);
-            s += 4;
-            if (v < 0x80) *o++ = (char)v;
-            else if (v < 0x800) { *o++ = (char)(0xC0 | (v >> 6)); *o++ = (char)(0x80 | (v & 0x3F)); }
-            else { *o++ = (char)(0xE0 | (v >> 12)); *o++ = (char)(0x80 | ((v >> 6) & 0x3F)); *o++ = (char)(0x80 | (v & 0x3F)); }
-            break;
-        }
-        case 0: s--; break;
-        default: *o++ = *s;
-        }
-    }
-    *o = 0;
-    return out;
-}
-
 /* The first cmocka error line of the child's output, for failures raised by cmocka's own
  * assert_* macros (rmc_fail records its message itself). */
 static char *cmocka_message(const WCHAR *log)
@@ -94,12 +64,12 @@ static void collect(slot *s, case_result *cr, int timed_out, DWORD exit_code, un
             if (line[0] == 'O' && tab == line + 1) {
                 char *tab2 = strchr(val, '\t');
                 if (tab2) add_obs(cr, val, (size_t)(tab2 - val), tab2 + 1);
-            } else if (line[0] == 'M') { free(message); message = json_string_decode(val); }
+            } else if (line[0] == 'M') { free(message); message = json_str_decode(val); }
             else if (line[0] == 'S') { free(status); status = _strdup(val); }
             else if (line[0] == 'C') {
                 char *tab2 = strchr(val, '\t');
                 free(crash);
-                crash = tab2 ? json_string_decode(tab2 + 1) : _strdup(val);
+                crash = tab2 ? json_str_decode(tab2 + 1) : _strdup(val);
             }
         }
         if (!end) break;

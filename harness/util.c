@@ -88,6 +88,38 @@ void buf_xml_str(rmc_buf *b, const char *s)
 
 void buf_free(rmc_buf *b) { free(b->data); b->data = NULL; b->len = b->cap = 0; }
 
+/* Decodes a JSON string literal as written by buf_json_str/buf_json_wstr (and the crash
+ * filter): escapes and \uXXXX (BMP) become UTF-8. */
+char *json_str_decode(const char *s)
+{
+    size_t n = strlen(s);
+    char *out = malloc(3 * n + 1), *o = out;
+    if (!out) ExitProcess(3);
+    if (*s == '"') s++;
+    for (; *s && *s != '"'; s++) {
+        if (*s != '\\') { *o++ = *s; continue; }
+        s++;
+        switch (*s) {
+        case 'n': *o++ = '\n'; break;
+        case 'r': *o++ = '\r'; break;
+        case 't': *o++ = '\t'; break;
+        case 'u': {
+            unsigned v = 0;
+            if (sscanf(s + 1, "%4x", &v) != 1) break;
+            s += 4;
+            if (v < 0x80) *o++ = (char)v;
+            else if (v < 0x800) { *o++ = (char)(0xC0 | (v >> 6)); *o++ = (char)(0x80 | (v & 0x3F)); }
+            else { *o++ = (char)(0xE0 | (v >> 12)); *o++ = (char)(0x80 | ((v >> 6) & 0x3F)); *o++ = (char)(0x80 | (v & 0x3F)); }
+            break;
+        }
+        case 0: s--; break;
+        default: *o++ = *s;
+        }
+    }
+    *o = 0;
+    return out;
+}
+
 char *utf8_from_wide(const WCHAR *w)
 {
     if (!w) w = L"";
