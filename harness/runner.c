@@ -241,6 +241,43 @@ static int decide_without_child(run_state *r, const rmc_case *c)
     return 1;
 }
 
+/* Each run keeps a lock file open in its scratch folder for as long as it runs. A folder whose
+ * lock can be deleted belongs to a run that was killed: remove it. A folder without a lock is
+ * removed only once it is a minute old (a run that just started may not have made its lock). */
+static HANDLE claim_scratch(const WCHAR *dir)
+{
+    WCHAR lock[MAX_PATH];
+    _snwprintf(lock, MAX_PATH, L"%ls\\.lock", dir);
+    return CreateFileW(lock, GENERIC_WRITE, FILE_SHARE_READ, NULL, CREATE_ALWAYS, FILE_FLAG_DELETE_ON_CLOSE, NULL);
+}
+
+static void remove_stale_scratch(const WCHAR *own)
+{
+    WCHAR parent[MAX_PATH], pattern[MAX_PATH];
+    wcscpy(parent, own);
+    WCHAR *slash = wcsrchr(parent, '\\');
+    if (!slash) return;
+    *slash = 0;
+    _snwprintf(pattern, MAX_PATH, L"%ls\\*", parent);
+    WIN32_FIND_DATAW fd;
+    HANDLE find = FindFirstFileW(pattern, &fd);
+    if (find == INVALID_HANDLE_VALUE) return;
+    FILETIME now_ft;
+    GetSystemTimeAsFileTime(&now_ft);
+    ULONGLONG now = ((ULONGLONG)now_ft.dwHighDateTime << 32) | now_ft.dwLowDateTime;
+    do {
+        if (!(fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) || fd.cFileName[0] == '.') continue;
+        WCHAR dir[MAX_PATH], lock[MAX_PATH];
+        _snwprintf(dir, MAX_PATH, L"%ls\\%ls", parent, fd.cFileName);
+        if (!_wcsicmp(dir, own)) continue;
+        _snwprintf(lock, MAX_PATH, L"%ls\\.lock", dir);
+        ULONGLONG written = ((ULONGLONG)fd.ftLastWriteTime.dwHighDateTime << 32) | fd.ftLastWriteTime.dwLowDateTime;
+        if (DeleteFileW(lock) || (GetLastError() == ERROR_FILE_NOT_FOUND && now - written > 60ull * 10000000ull))
+            remove_tree(dir);
+    } while (FindNextFileW(find, &fd));
+    FindClose(find);
+}
+
 void runner_run(run_state *r)
 {
     int nslots = r->o->jobs < 1 ? 1 : r->o->jobs > 32 ? 32 : r->o->jobs;
@@ -249,6 +286,8 @@ void runner_run(run_state *r)
     _snwprintf(cases_dir, MAX_PATH, L"%ls\\cases", r->out_dir);
     make_dirs(cases_dir);
     make_dirs(r->scratch_dir);
+    HANDLE scratch_lock = claim_scratch(r->scratch_dir);
+    remove_stale_scratch(r->scratch_dir);
     r->results = calloc((size_t)r->nselected + 1, sizeof(*r->results));
     /* Fixture services left by an earlier run that was killed (their owner is gone). */
     fixture_services_cleanup(NULL);
@@ -309,6 +348,7 @@ void runner_run(run_state *r)
             }
         }
     }
+    CloseHandle(scratch_lock);
     remove_tree(r->scratch_dir);
     free(slots);
 }
