@@ -422,9 +422,103 @@ DWORD rmwin_enum_services(void *ctx, rmref_service_fn fn, void *cookie)
     return err;
 }
 
+/* Dependents computed from service configurations: used when EnumDependentServices reports
+ * none (Wine's returns nothing). Depth first, so a dependent's own dependents come before it
+ * (the stop order). Group dependencies ("+group") are not followed. */
+typedef struct svc_graph {
+    ENUM_SERVICE_STATUS_PROCESSW *svcs;
+    DWORD n;
+    WCHAR **deps;           /* per service: its REG_MULTI_SZ dependencies, or NULL */
+    char *done;
+} svc_graph;
+
+static int depends_on(const WCHAR *list, const WCHAR *name)
+{
+    for (const WCHAR *d = list; d && *d; d += wcslen(d) + 1)
+        if (!_wcsicmp(d, name)) return 1;
+    return 0;
+}
+
+static int visit_dependents(svc_graph *g, const WCHAR *name, rmref_service_fn fn, void *cookie, int depth)
+{
+    if (depth > 32) return 0;                   /* a dependency cycle: stop */
+    for (DWORD i = 0; i < g->n; i++) {
+        if (g->done[i] || !depends_on(g->deps[i], name)) continue;
+        g->done[i] = 1;
+        if (visit_dependents(g, g->svcs[i].lpServiceName, fn, cookie, depth + 1)) return 1;
+        rmref_service_facts f;
+        memset(&f, 0, sizeof f);
+        rmref_wcsncpy0(f.name, g->svcs[i].lpServiceName, RMREF_SVC_CHARS);
+        rmref_wcsncpy0(f.display, g->svcs[i].lpDisplayName, RMREF_SVC_CHARS);
+        f.pid = g->svcs[i].ServiceStatusProcess.dwProcessId;
+        f.state = g->svcs[i].ServiceStatusProcess.dwCurrentState;
+        f.type = g->svcs[i].ServiceStatusProcess.dwServiceType;
+        if (fn(cookie, &f)) return 1;
+    }
+    return 0;
+}
+
+/* The SCM database's DependOnService value (Wine's QueryServiceConfigW leaves
+ * lpDependencies empty although the value is there). */
+static WCHAR *depend_on_service_value(const WCHAR *name)
+{
+    WCHAR key[300];
+    swprintf(key, 300, L"SYSTEM\\CurrentControlSet\\Services\\%ls", name);
+    DWORD size = 0;
+    if (RegGetValueW(HKEY_LOCAL_MACHINE, key, L"DependOnService", RRF_RT_REG_MULTI_SZ, NULL, NULL, &size) || size < 4)
+        return NULL;
+    WCHAR *v = calloc(size + 4, 1);
+    if (v && RegGetValueW(HKEY_LOCAL_MACHINE, key, L"DependOnService", RRF_RT_REG_MULTI_SZ, NULL, v, &size)) {
+        free(v);
+        v = NULL;
+    }
+    return v;
+}
+
+static DWORD dependents_from_configs(SC_HANDLE scm, const WCHAR *name, rmref_service_fn fn, void *cookie)
+{
+    DWORD size = 0, count = 0, resume = 0;
+    EnumServicesStatusExW(scm, SC_ENUM_PROCESS_INFO, SERVICE_WIN32, SERVICE_ACTIVE, NULL, 0, &size, &count, &resume, NULL);
+    if (GetLastError() != ERROR_MORE_DATA) return 0;
+    svc_graph g = { 0 };
+    BYTE *buf = malloc(size + 4096);
+    resume = 0;
+    if (!buf || !EnumServicesStatusExW(scm, SC_ENUM_PROCESS_INFO, SERVICE_WIN32, SERVICE_ACTIVE, buf, size + 4096,
+                                       &size, &count, &resume, NULL)) {
+        free(buf);
+        return 0;
+    }
+    g.svcs = (ENUM_SERVICE_STATUS_PROCESSW *)buf;
+    g.n = count;
+    g.deps = calloc(count ? count : 1, sizeof *g.deps);
+    g.done = calloc(count ? count : 1, 1);
+    for (DWORD i = 0; g.deps && g.done && i < count; i++) {
+        SC_HANDLE s = OpenServiceW(scm, g.svcs[i].lpServiceName, SERVICE_QUERY_CONFIG);
+        DWORD need = 0;
+        if (!s) continue;
+        QueryServiceConfigW(s, NULL, 0, &need);
+        QUERY_SERVICE_CONFIGW *cfg = need ? malloc(need) : NULL;
+        if (cfg && QueryServiceConfigW(s, cfg, need, &need) && cfg->lpDependencies && cfg->lpDependencies[0]) {
+            size_t len = 0;
+            while (cfg->lpDependencies[len] || cfg->lpDependencies[len + 1]) len++;
+            if ((g.deps[i] = malloc((len + 2) * sizeof(WCHAR))))
+                memcpy(g.deps[i], cfg->lpDependencies, (len + 2) * sizeof(WCHAR));
+        }
+        free(cfg);
+        CloseServiceHandle(s);
+        if (!g.deps[i]) g.deps[i] = depend_on_service_value(g.svcs[i].lpServiceName);
+    }
+    if (g.deps && g.done) visit_dependents(&g, name, fn, cookie, 0);
+    for (DWORD i = 0; g.deps && i < count; i++) free(g.deps[i]);
+    free(g.deps);
+    free(g.done);
+    free(buf);
+    return 0;
+}
+
 DWORD rmwin_service_dependents(void *ctx, const WCHAR *name, rmref_service_fn fn, void *cookie)
 {
-    SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+    SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT | SC_MANAGER_ENUMERATE_SERVICE);
     if (!scm) return GetLastError();
     SC_HANDLE svc = OpenServiceW(scm, name, SERVICE_ENUMERATE_DEPENDENTS);
     DWORD err = 0;
@@ -438,6 +532,7 @@ DWORD rmwin_service_dependents(void *ctx, const WCHAR *name, rmref_service_fn fn
                       ? 0 : GetLastError();
         }
     }
+    if (!err && !count) err = dependents_from_configs(scm, name, fn, cookie);
     for (DWORD i = 0; !err && buf && i < count; i++) {
         ENUM_SERVICE_STATUSW *s = &((ENUM_SERVICE_STATUSW *)buf)[i];
         rmref_service_facts f;
