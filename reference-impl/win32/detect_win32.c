@@ -332,7 +332,11 @@ static BOOL CALLBACK on_window(HWND hwnd, LPARAM lp)
     DWORD pid = 0;
     GetWindowThreadProcessId(hwnd, &pid);
     if (pid != s->pid) return TRUE;
-    if (IsWindowVisible(hwnd) && !GetWindow(hwnd, GW_OWNER)) s->flags |= RMREF_PF_MAIN_WINDOW;
+    /* a "main" window is one the taskbar would show: visible, and unowned and not a tool
+     * window unless it asks for a taskbar button (WS_EX_APPWINDOW) */
+    LONG_PTR ex = GetWindowLongPtrW(hwnd, GWL_EXSTYLE);
+    int taskbar = (ex & WS_EX_APPWINDOW) || (!GetWindow(hwnd, GW_OWNER) && !(ex & WS_EX_TOOLWINDOW));
+    if (IsWindowVisible(hwnd) && taskbar) s->flags |= RMREF_PF_MAIN_WINDOW;
     else s->flags |= RMREF_PF_OTHER_WINDOW;
     return TRUE;
 }
