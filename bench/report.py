@@ -1,0 +1,426 @@
+#!/usr/bin/env python3
+"""bench/report.py — turns rmbench.exe's raw samples (and the suite timings bench/run.sh took)
+into build/bench/results.json, a console table (also table.txt) and bench.svg. Python's
+standard library only. It reports targets as met or not; it never fails because of them.
+
+    report.py --raw RAW.jsonl [--suite SUITE.jsonl] --out DIR [--smoke]
+    report.py --check DIR        are results.json and bench.svg there and well-formed?
+"""
+import argparse
+import datetime
+import json
+import os
+import statistics
+import sys
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import plot  # noqa: E402  (bench/plot.py: the SVG)
+
+SCHEMA = 1
+RATIO_TARGET = 1.5
+SUITE_TARGET_S = 60.0
+# The interaction share (see additivity()) above which cost is said to grow with the product.
+INTERACTION_LIMIT = 0.25
+
+
+def stat(samples):
+    """median/min/max of a list of numbers (None when there is none)."""
+    if not samples:
+        return None
+    return {"median": statistics.median(samples), "min": min(samples), "max": max(samples), "n": len(samples)}
+
+
+def read_jsonl(path):
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                rows.append(json.loads(line))
+    return rows
+
+
+# ---- figures --------------------------------------------------------------------------------
+
+def grid_figures(raw):
+    floor = {}
+    impls = {}
+    for r in raw:
+        key = (int(r.get("lockers", 0)), int(r.get("files", 0)))
+        if r["kind"] == "floor":
+            floor[key] = {
+                "lockers": key[0], "files": key[1], "time_ms": stat(r["samples_ms"]),
+                "parts_ms": {p: stat(r[p + "_ms"]) for p in ("snapshot", "modules", "resolve", "match")},
+                "handles": r["handles"], "candidates": r["candidates"], "resolved": r["resolved"],
+                "modules": r["modules"], "found": r["found"], "expected": r["expected"], "rc": r["rc"],
+                "_samples": r["samples_ms"],
+            }
+        elif r["kind"] == "getlist":
+            impls.setdefault(r["impl"], {})[key] = {
+                "lockers": key[0], "files": key[1], "time_ms": stat(r["samples_ms"]),
+                "found": r["found"], "expected": r["expected"], "rc": r["rc"],
+                "correct": r["rc"] == 0 and r["found"] == r["expected"], "path": r["path"],
+                "_samples": r["samples_ms"],
+            }
+    for points in impls.values():
+        for key, p in points.items():
+            f = floor.get(key)
+            p["ratio_to_floor"] = None
+            if f and f["time_ms"] and p["time_ms"] and f["time_ms"]["median"] > 0:
+                p["ratio_to_floor"] = p["time_ms"]["median"] / f["time_ms"]["median"]
+                # repetitions were interleaved: the per-repetition ratios show the spread
+                pairs = [a / b for a, b in zip(p["_samples"], f["_samples"]) if b > 0]
+                p["ratio_range"] = [min(pairs), max(pairs)] if pairs else None
+    for points in [floor] + list(impls.values()):
+        for p in points.values():
+            p.pop("_samples", None)
+    return floor, impls
+
+
+def additivity(points):
+    """Does the cost grow with lockers plus files, or with their product? Model-free, on the
+    medians at the corners of the grid: the double difference
+        t(Nmax,Mmax) - t(Nmax,Mmin) - t(Nmin,Mmax) + t(Nmin,Mmin)
+    is ~0 for an additive cost (a + b·N + c·M) and carries the whole N·M term otherwise; its
+    share of t(Nmax,Mmax) is the interaction share. Also: how much adding files costs at the
+    most lockers compared with the fewest (1 when additive, Nmax/Nmin when multiplicative)."""
+    if not points:
+        return None
+    ns = sorted({k[0] for k in points})
+    ms = sorted({k[1] for k in points})
+    if len(ns) < 2 or len(ms) < 2:
+        return {"measurable": False, "detail": "needs at least two locker counts and two file counts"}
+    t = {k: v["time_ms"]["median"] for k, v in points.items() if v.get("time_ms")}
+    n0, n1, m0, m1 = ns[0], ns[-1], ms[0], ms[-1]
+    if not all(k in t for k in ((n0, m0), (n0, m1), (n1, m0), (n1, m1))):
+        return {"measurable": False, "detail": "corner points missing"}
+    dd = t[(n1, m1)] - t[(n1, m0)] - t[(n0, m1)] + t[(n0, m0)]
+    share = dd / t[(n1, m1)] if t[(n1, m1)] > 0 else None
+    d_files_low, d_files_high = t[(n0, m1)] - t[(n0, m0)], t[(n1, m1)] - t[(n1, m0)]
+    d_lock_low, d_lock_high = t[(n1, m0)] - t[(n0, m0)], t[(n1, m1)] - t[(n0, m1)]
+    rows = {}
+    for n in ns:  # per locker count: cost of going from the fewest to the most files
+        if (n, m0) in t and (n, m1) in t:
+            rows[str(n)] = t[(n, m1)] - t[(n, m0)]
+    cols = {}
+    for m in ms:  # per file count: cost of going from the fewest to the most lockers
+        if (n0, m) in t and (n1, m) in t:
+            cols[str(m)] = t[(n1, m)] - t[(n0, m)]
+    return {
+        "measurable": True, "corners": {"lockers": [n0, n1], "files": [m0, m1]},
+        "double_difference_ms": dd, "interaction_share": share,
+        "files_cost_ms_at_fewest_lockers": d_files_low, "files_cost_ms_at_most_lockers": d_files_high,
+        "lockers_cost_ms_at_fewest_files": d_lock_low, "lockers_cost_ms_at_most_files": d_lock_high,
+        "files_cost_by_lockers_ms": rows, "lockers_cost_by_files_ms": cols,
+        "product_would_scale_files_cost_by": n1 / n0,
+    }
+
+
+def register_figures(raw):
+    out = {}
+    for r in raw:
+        if r["kind"] != "register":
+            continue
+        s = stat(r["samples_ms"])
+        per1000 = None
+        if s and r["files"]:
+            k = 1000.0 / r["files"]
+            per1000 = {"median": s["median"] * k, "min": s["min"] * k, "max": s["max"] * k, "n": s["n"]}
+        out.setdefault(r["impl"], []).append({"files": r["files"], "batch": r["batch"], "rc": r["rc"],
+                                              "time_ms": s, "per_1000_files_ms": per1000})
+    return out
+
+
+def memory_figures(raw):
+    by_impl = {}
+    for r in raw:
+        if r["kind"] == "memory":
+            by_impl.setdefault(r["impl"], []).append(r)
+    out = {}
+    for name, rows in by_impl.items():
+        ok = [r for r in rows if r["rc"] == 0 and "holding_session" in r]
+        mb = 1024.0 * 1024.0
+        fig = {"files": rows[0]["files"], "runs": len(rows), "failed_runs": len(rows) - len(ok)}
+        for phase in ("before_load", "holding_session", "after_getlist"):
+            vals = [r[phase] for r in ok if phase in r]
+            fig[phase] = {
+                "peak_working_set_mb": stat([v["peak_working_set"] / mb for v in vals]),
+                "peak_pagefile_mb": stat([v["peak_pagefile"] / mb for v in vals]),
+            }
+        out[name] = fig
+    return out
+
+
+def suite_figures(rows):
+    if not rows:
+        return None
+    walls, per_case, overhead, durations, counts, summaries = [], [], [], [], [], []
+    for r in rows:
+        wall = r["end"] - r["start"]
+        try:
+            with open(r["results"], encoding="utf-8") as f:
+                res = json.load(f)
+        except (OSError, ValueError):
+            continue
+        cases = [c for c in res.get("cases", []) if c.get("status") != "skip"]
+        if not cases:
+            continue
+        walls.append(wall)
+        total = sum(c.get("duration_ms", 0) for c in cases)
+        per_case.append(wall * 1000.0 / len(cases))
+        # wall time the runner spent beyond its case processes, per case, with `jobs` slots
+        overhead.append((wall * 1000.0 * r.get("jobs", 1) - total) / len(cases))
+        durations.extend(c.get("duration_ms", 0) for c in cases)
+        counts.append(len(cases))
+        summaries.append(res.get("summary", {}))
+    if not walls:
+        return {"runs": len(rows), "usable_runs": 0}
+    return {
+        "runs": len(rows), "usable_runs": len(walls), "jobs": rows[0].get("jobs", 1),
+        "cases": max(counts), "wall_s": stat(walls), "per_case_wall_ms": stat(per_case),
+        "runner_overhead_per_case_ms": stat(overhead), "case_duration_ms": stat(durations),
+        "summary_last_run": summaries[-1],
+    }
+
+
+def targets(impls, add, suite, smoke):
+    out = []
+    rm = impls.get("rmref", {})
+    ratios = [(p["ratio_to_floor"], k) for k, p in rm.items() if p.get("ratio_to_floor") is not None]
+    if ratios:
+        worst, at = max(ratios)
+        over = sorted(k for r, k in ratios if r > RATIO_TARGET)
+        out.append({"name": "RmGetList within 1.5x of the floor at every point", "met": None if smoke else not over,
+                    "detail": "worst %.2fx at N=%d M=%d; %d of %d points over 1.5x" % (worst, at[0], at[1], len(over), len(ratios))
+                    + (" (smoke run, not judged)" if smoke else "")})
+    if add and add.get("measurable"):
+        share = add["interaction_share"]
+        out.append({"name": "cost grows with handles plus files, not their product",
+                    "met": share is not None and share < INTERACTION_LIMIT,
+                    "detail": "interaction share %.0f%% at N=%d M=%d (limit %.0f%%); adding files costs %.0f ms at N=%d, %.0f ms at N=%d (a product would scale it %.0fx)"
+                    % (100 * share, add["corners"]["lockers"][1], add["corners"]["files"][1], 100 * INTERACTION_LIMIT,
+                       add["files_cost_ms_at_fewest_lockers"], add["corners"]["lockers"][0],
+                       add["files_cost_ms_at_most_lockers"], add["corners"]["lockers"][1],
+                       add["product_would_scale_files_cost_by"])})
+    else:
+        out.append({"name": "cost grows with handles plus files, not their product", "met": None,
+                    "detail": "not measurable from this grid" + (" (smoke run)" if smoke else "")})
+    if suite and suite.get("wall_s"):
+        w = suite["wall_s"]["median"]
+        out.append({"name": "full suite under 60 s", "met": (w < SUITE_TARGET_S) if not smoke else None,
+                    "detail": ("%.1f s median wall time, %d cases, --jobs %d" % (w, suite["cases"], suite["jobs"]))
+                    + (" (smoke run: a few cases only, not judged)" if smoke else "")})
+    return out
+
+
+def system_note(impls):
+    sys_pts = impls.get("system", {})
+    if not sys_pts:
+        return "not measured"
+    missed = [p for p in sys_pts.values() if p["expected"] and p["found"] == 0]
+    if len(missed) == len([p for p in sys_pts.values() if p["expected"]]) and missed:
+        return ("finds nothing: every RmGetList succeeded with 0 processes where %s were expected — "
+                "the platform's rstrtmgr.dll is a stub here (Wine's builtin); its times are those of a call "
+                "that does no work, not a detection" % "/".join(sorted({str(p["expected"]) for p in missed}, key=int)))
+    wrong = [p for p in sys_pts.values() if not p["correct"]]
+    return "found the expected processes at every point" if not wrong else \
+        "differs from the expected count at %d points" % len(wrong)
+
+
+# ---- console table ----------------------------------------------------------------------------
+
+def fmt_stat(s, unit=""):
+    if not s:
+        return "-"
+    return "%s [%s-%s]%s" % (fmt_num(s["median"]), fmt_num(s["min"]), fmt_num(s["max"]), unit)
+
+
+def fmt_num(v):
+    if v is None:
+        return "-"
+    if abs(v) >= 100:
+        return "%.0f" % v
+    if abs(v) >= 10:
+        return "%.1f" % v
+    if abs(v) >= 0.1:
+        return "%.2f" % v
+    return "%.4f" % v
+
+
+def table(res):
+    lines = []
+    reps = res["reps"]
+    lines.append("RmGetList and the floor, ms: median [min-max] of %d repetitions%s" % (reps, " (SMOKE RUN)" if res["smoke"] else ""))
+    head = ("N", "M", "floor", "rmref RmGetList", "ratio", "system (stub)", "found r/f/exp")
+    rows = [head]
+    rm = res["getlist"].get("rmref", {}).get("points", [])
+    sy = {(p["lockers"], p["files"]): p for p in res["getlist"].get("system", {}).get("points", [])}
+    fl = {(p["lockers"], p["files"]): p for p in res["floor"]["points"]}
+    for p in rm:
+        k = (p["lockers"], p["files"])
+        f, s = fl.get(k), sy.get(k)
+        rows.append((str(k[0]), str(k[1]), fmt_stat(f and f["time_ms"]), fmt_stat(p["time_ms"]),
+                     ("%.2fx" % p["ratio_to_floor"]) if p.get("ratio_to_floor") else "-",
+                     fmt_stat(s and s["time_ms"]),
+                     "%d/%s/%d" % (p["found"], f["found"] if f else "-", p["expected"])))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    for r in rows:
+        lines.append("  " + "  ".join(c.rjust(w) if i != 3 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
+    lines.append("  floor = one handle snapshot + one module scan + name resolution of the lockers' File handles")
+    parts = res["floor"]["points"]
+    if parts:
+        big = max(parts, key=lambda p: (p["lockers"], p["files"]))
+        lines.append("  floor at N=%d M=%d: snapshot %s, module scan %s, name resolution %s, matching %s ms"
+                     % (big["lockers"], big["files"], *(fmt_num(big["parts_ms"][x]["median"]) if big["parts_ms"][x] else "-"
+                                                         for x in ("snapshot", "modules", "resolve", "match"))))
+    lines.append("  system: " + res["getlist"].get("system", {}).get("note", "not measured"))
+    lines.append("")
+    lines.append("RmRegisterResources")
+    for name, regs in res["register"].items():
+        for r in regs:
+            lines.append("  %-7s %5d files in batches of %-5d %s ms total, %s ms per 1000 files"
+                         % (name, r["files"], r["batch"], fmt_stat(r["time_ms"]), fmt_stat(r["per_1000_files_ms"])))
+    lines.append("Peak memory of a process holding a session (PeakWorkingSetSize / PeakPagefileUsage, MB)")
+    for name, m in res["memory"].items():
+        for phase in ("before_load", "holding_session", "after_getlist"):
+            ph = m.get(phase, {})
+            lines.append("  %-7s %5d files  %-16s %s / %s" % (name, m["files"], phase,
+                                                             fmt_stat(ph.get("peak_working_set_mb")), fmt_stat(ph.get("peak_pagefile_mb"))))
+    s = res.get("suite")
+    if s and s.get("wall_s"):
+        lines.append("Full suite against rmref.dll (--jobs %d, %d cases, %d runs)" % (s["jobs"], s["cases"], s["usable_runs"]))
+        lines.append("  wall time %s s; per case %s ms of wall time; runner overhead per case %s ms; case duration %s ms"
+                     % (fmt_stat(s["wall_s"]), fmt_stat(s["per_case_wall_ms"]), fmt_stat(s["runner_overhead_per_case_ms"]),
+                        fmt_stat(s["case_duration_ms"])))
+    if res["lockers"]:
+        lines.append("Lockers: " + ", ".join("%d started in %.0f ms, %d left alive" % (l["lockers"], l["start_ms"], l["left_alive"])
+                                              for l in res["lockers"]))
+    lines.append("")
+    lines.append("Targets")
+    for t in res["targets"]:
+        mark = "MET    " if t["met"] else ("NOT MET" if t["met"] is False else "n/a    ")
+        lines.append("  [%s] %s: %s" % (mark, t["name"], t["detail"]))
+    return "\n".join(lines) + "\n"
+
+
+# ---- main -------------------------------------------------------------------------------------
+
+def build(raw, suite_rows, smoke):
+    run = next((r for r in raw if r["kind"] == "run"), {})
+    end = next((r for r in raw if r["kind"] == "end"), None)
+    floor, impls = grid_figures(raw)
+    add = additivity(impls.get("rmref", {}))
+    suite = suite_figures(suite_rows)
+
+    def ordered(points):
+        return [points[k] for k in sorted(points)]
+
+    res = {
+        "schema": SCHEMA, "tool": "rmbench", "smoke": smoke,
+        "generated": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "complete": bool(end and end.get("complete")), "reps": int(run.get("reps", 0)),
+        "machine": {"cpus": run.get("cpus"), "wine": os.environ.get("RMC_BENCH_WINE_VERSION")},
+        "register_batch": run.get("batch"),
+        "floor": {"what": "one NtQuerySystemInformation(64) snapshot, one Toolhelp module scan of every process, "
+                          "DuplicateHandle + GetFinalPathNameByHandleW for the lockers' File handles, hash-set matching",
+                  "points": ordered(floor)},
+        "getlist": {name: {"path": next(iter(pts.values()))["path"] if pts else None, "points": ordered(pts)}
+                    for name, pts in impls.items()},
+        "register": register_figures(raw),
+        "memory": memory_figures(raw),
+        "suite": suite,
+        "lockers": [{"lockers": r["lockers"], "start_ms": r["start_ms"], "left_alive": r["left_alive"]}
+                    for r in raw if r["kind"] == "lockers"],
+        "additivity": add,
+    }
+    if "system" in res["getlist"]:
+        res["getlist"]["system"]["note"] = system_note(impls)
+    res["targets"] = targets(impls, add, suite, smoke)
+    return res
+
+
+def check(out_dir):
+    """The smoke test's assertions: the outputs exist and are well-formed (never timings)."""
+    problems = []
+    try:
+        with open(os.path.join(out_dir, "results.json"), encoding="utf-8") as f:
+            res = json.load(f)
+    except (OSError, ValueError) as e:
+        return ["results.json: %s" % e]
+    if res.get("schema") != SCHEMA:
+        problems.append("results.json: schema %r" % res.get("schema"))
+    if not res.get("complete"):
+        problems.append("results.json: the grid did not complete")
+    for key in ("floor", "getlist", "register", "memory", "targets", "lockers"):
+        if key not in res:
+            problems.append("results.json: no %s" % key)
+    pts = res.get("getlist", {}).get("rmref", {}).get("points", [])
+    if not pts or not pts[0].get("time_ms") or pts[0]["time_ms"]["n"] < 1:
+        problems.append("results.json: no rmref RmGetList timings")
+    elif not pts[0]["correct"]:
+        problems.append("results.json: rmref found %s processes, expected %s" % (pts[0]["found"], pts[0]["expected"]))
+    if not res.get("floor", {}).get("points") or res["floor"]["points"][0]["found"] != res["floor"]["points"][0]["expected"]:
+        problems.append("results.json: the floor is missing or found the wrong number of lockers")
+    if any(l["left_alive"] for l in res.get("lockers", [])):
+        problems.append("results.json: lockers survived the bench")
+    if not res.get("lockers"):
+        problems.append("results.json: no locker runs")
+    if "rmref" not in res.get("memory", {}):
+        problems.append("results.json: no memory figure for rmref")
+    if not res.get("suite") or not res["suite"].get("wall_s"):
+        problems.append("results.json: no suite timing")
+    try:
+        root = ET.parse(os.path.join(out_dir, "bench.svg")).getroot()
+        if not root.tag.endswith("svg") or len(list(root.iter())) < 10:
+            problems.append("bench.svg: not an SVG with content")
+    except (OSError, ET.ParseError) as e:
+        problems.append("bench.svg: %s" % e)
+    try:
+        with open(os.path.join(out_dir, "table.txt"), encoding="utf-8") as f:
+            if "Targets" not in f.read():
+                problems.append("table.txt: no targets section")
+    except OSError as e:
+        problems.append("table.txt: %s" % e)
+    return problems
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--raw")
+    ap.add_argument("--suite")
+    ap.add_argument("--out")
+    ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--check", metavar="DIR")
+    a = ap.parse_args(argv)
+    if a.check:
+        problems = check(a.check)
+        for p in problems:
+            print("bench: check: " + p, file=sys.stderr)
+        print("bench: outputs %s" % ("well-formed" if not problems else "NOT well-formed"), file=sys.stderr)
+        return 1 if problems else 0
+    if not a.raw or not a.out:
+        ap.error("--raw and --out are needed")
+    try:
+        raw = read_jsonl(a.raw)
+    except (OSError, ValueError) as e:
+        print("bench: cannot read the raw samples: %s" % e, file=sys.stderr)
+        return 1
+    suite_rows = read_jsonl(a.suite) if a.suite and os.path.exists(a.suite) else []
+    res = build(raw, suite_rows, a.smoke)
+    os.makedirs(a.out, exist_ok=True)
+    with open(os.path.join(a.out, "results.json"), "w", encoding="utf-8") as f:
+        json.dump(res, f, indent=1)
+        f.write("\n")
+    text = table(res)
+    with open(os.path.join(a.out, "table.txt"), "w", encoding="utf-8") as f:
+        f.write(text)
+    with open(os.path.join(a.out, "bench.svg"), "w", encoding="utf-8") as f:
+        f.write(plot.svg(res))
+    sys.stdout.write(text)
+    print("results: %s\nplot: %s" % (os.path.join(a.out, "results.json"), os.path.join(a.out, "bench.svg")))
+    return 0 if res["complete"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

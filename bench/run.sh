@@ -1,0 +1,136 @@
+#!/bin/sh
+# bench/run.sh — the benchmarks of rmconform (issue 8), run by `./rmc bench`.
+#
+#   bench/run.sh BUILD_ROOT [options]        what ./rmc bench calls: binaries in BUILD_ROOT/x64/bin,
+#                                            Wine prefix BUILD_ROOT/wineprefix, output BUILD_ROOT/bench
+#   bench/run.sh --bin DIR [options]         any build (e.g. your own), with
+#       --prefix DIR      its Wine prefix (default: DIR/../wineprefix); or set RMC_EMULATOR to a
+#                         wrapper that runs a Windows program (the build's wine-run)
+#   options:
+#       --out DIR         where results.json, bench.svg, table.txt and the raw samples go
+#       --reps N          repetitions of every figure (default 5; the report wants at least 5)
+#       --suite-reps N    repetitions of the full suite (default: --reps)
+#       --lockers LIST    locker process counts (default 1,8,32,128)
+#       --files LIST      registered file counts (default 1,100,1000,5000)
+#       --no-suite        skip the full-suite timing
+#       --smoke           the smallest size (1 locker, 1 file, 2 repetitions, a few cases), then
+#                         check that the outputs are produced and well-formed; what CTest runs
+#
+# It only measures and never fails on a missed target: exit 0 when the figures were produced,
+# 1 when a measurement could not be made, 2 on bad options.
+set -eu
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+PYTHON=${PYTHON:-python3}
+
+die() { printf 'bench: error: %s\n' "$*" >&2; exit 2; }
+say() { printf 'bench: %s\n' "$*" >&2; }
+
+BUILD= BIN=${RMC_BENCH_BIN:-} PREFIX=${RMC_BENCH_PREFIX:-} OUT=
+REPS=5 SUITE_REPS= LOCKERS=1,8,32,128 FILES=1,100,1000,5000 SUITE=1 SMOKE=
+if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then BUILD=$1; shift; fi
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --bin) [ $# -ge 2 ] || die "--bin needs a folder"; BIN=$2; shift 2;;
+        --prefix) [ $# -ge 2 ] || die "--prefix needs a folder"; PREFIX=$2; shift 2;;
+        --out) [ $# -ge 2 ] || die "--out needs a folder"; OUT=$2; shift 2;;
+        --reps) [ $# -ge 2 ] || die "--reps needs a number"; REPS=$2; shift 2;;
+        --suite-reps) [ $# -ge 2 ] || die "--suite-reps needs a number"; SUITE_REPS=$2; shift 2;;
+        --lockers) [ $# -ge 2 ] || die "--lockers needs a list"; LOCKERS=$2; shift 2;;
+        --files) [ $# -ge 2 ] || die "--files needs a list"; FILES=$2; shift 2;;
+        --no-suite) SUITE=; shift;;
+        --smoke) SMOKE=1; shift;;
+        -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
+        *) die "unknown option: $1";;
+    esac
+done
+case "$REPS" in ''|*[!0-9]*) die "--reps takes a number";; esac
+if [ -n "$SMOKE" ]; then REPS=2 SUITE_REPS=1 LOCKERS=1 FILES=1; fi
+SUITE_REPS=${SUITE_REPS:-$REPS}
+
+if [ -n "$BUILD" ]; then
+    BIN=${BIN:-$BUILD/x64/bin}
+    PREFIX=${PREFIX:-$BUILD/wineprefix}
+    OUT=${OUT:-$BUILD/bench}
+fi
+[ -n "$BIN" ] || die "give the build root (./rmc bench does) or --bin DIR"
+[ -f "$BIN/rmbench.exe" ] || die "no rmbench.exe in $BIN (build first)"
+[ -f "$BIN/rmref.dll" ] || die "no rmref.dll in $BIN"
+BIN=$(cd "$BIN" && pwd)
+OUT=${OUT:-$ROOT/build/bench}
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+
+# How Windows programs run: the build's wrapper (CTest sets RMC_EMULATOR), or Wine in a prefix.
+if [ -n "${RMC_EMULATOR:-}" ]; then
+    run_win() { "$RMC_EMULATOR" "$@"; }
+else
+    . "$ROOT/cmake/wine-env.sh"
+    PREFIX=${PREFIX:-$(dirname "$BIN")/../wineprefix}
+    rmc_wine_prefix_init "$PREFIX" || die "could not create the Wine prefix $PREFIX"
+    rmc_wine_env "$PREFIX"
+    run_win() { wine "$@"; }
+fi
+
+# A Linux path as Wine sees it (drive Z: is the root in every prefix).
+winpath() { printf 'Z:%s' "$1" | tr '/' '\\'; }
+
+# Run a Windows program in the background and wait, so that an interrupted bench ends it (and
+# with it, through its kill-on-close job, every locker it started).
+CHILD=
+on_signal() {
+    [ -n "$CHILD" ] && kill "$CHILD" 2>/dev/null
+    say "interrupted"
+    exit 130
+}
+trap on_signal INT TERM HUP
+run_bg() {
+    run_win "$@" &
+    CHILD=$!
+    set +e
+    wait "$CHILD"
+    rc=$?
+    set -e
+    CHILD=
+    return $rc
+}
+
+RAW=$OUT/raw.jsonl
+SUITE_RAW=$OUT/suite.jsonl
+rm -f "$RAW" "$SUITE_RAW" "$OUT/results.json" "$OUT/bench.svg" "$OUT/table.txt"
+failed=0
+
+say "grid: lockers $LOCKERS × files $FILES, $REPS repetitions"
+run_bg "$BIN/rmbench.exe" grid --bin "$(winpath "$BIN")" --out "$(winpath "$RAW")" \
+    --lockers "$LOCKERS" --files "$FILES" --reps "$REPS" || { say "rmbench exited with $rc"; failed=1; }
+
+if [ -n "$SUITE" ]; then
+    case_args=
+    [ -n "$SMOKE" ] && case_args="--case meta.*"
+    i=1
+    while [ "$i" -le "$SUITE_REPS" ]; do
+        dir=$OUT/suite/run-$i
+        rm -rf "$dir"
+        say "full suite against rmref.dll, run $i of $SUITE_REPS"
+        start=$(date +%s.%N)
+        # shellcheck disable=SC2086
+        if run_bg "$BIN/rmconform.exe" --dll "$(winpath "$BIN/rmref.dll")" --jobs 2 --quiet \
+                $case_args --out "$(winpath "$dir")" >"$OUT/suite-$i.log" 2>&1; then rc=0; fi
+        end=$(date +%s.%N)
+        printf '{"kind": "suite", "rep": %s, "start": %s, "end": %s, "rc": %s, "jobs": 2, "results": "%s"}\n' \
+            "$i" "$start" "$end" "$rc" "$dir/results.json" >>"$SUITE_RAW"
+        # 0: every case passed, 1: some did not (still a timing); 2 and up: the run failed
+        [ "$rc" -le 1 ] || { say "rmconform exited with $rc (see $OUT/suite-$i.log)"; failed=1; }
+        i=$((i + 1))
+    done
+fi
+
+set -- "$PYTHON" "$HERE/report.py" --raw "$RAW" --out "$OUT"
+[ -f "$SUITE_RAW" ] && set -- "$@" --suite "$SUITE_RAW"
+[ -n "$SMOKE" ] && set -- "$@" --smoke
+"$@" || failed=1
+if [ -n "$SMOKE" ]; then
+    "$PYTHON" "$HERE/report.py" --check "$OUT" || failed=1
+fi
+exit $failed
