@@ -20,7 +20,7 @@ static BOOL CALLBACK collect_window(HWND hwnd, LPARAM lp)
 {
     window_list *w = (window_list *)lp;
     DWORD pid = 0;
-    GetWindowThreadProcessId(hwnd, &pid);
+    rmwin_user32_api()->get_window_thread_process_id(hwnd, &pid);
     if (pid != w->pid) return TRUE;
     if (w->n == w->cap) {
         size_t cap = w->cap ? w->cap * 2 : 8;
@@ -39,7 +39,8 @@ static void windows_of(DWORD pid, window_list *w)
     w->pid = pid;
     w->v = NULL;
     w->n = w->cap = 0;
-    EnumWindows(collect_window, (LPARAM)w);
+    const rmwin_user32 *u = rmwin_user32_api();
+    if (u) u->enum_windows(collect_window, (LPARAM)w);
 }
 
 int rmwin_gui_query_end_session(void *ctx, DWORD pid, DWORD timeout_ms)
@@ -49,7 +50,7 @@ int rmwin_gui_query_end_session(void *ctx, DWORD pid, DWORD timeout_ms)
     int result = w.n ? 1 : -1;
     for (size_t i = 0; i < w.n; i++) {
         DWORD_PTR answer = 0;
-        if (!SendMessageTimeoutW(w.v[i], WM_QUERYENDSESSION, 0, ENDSESSION_CLOSEAPP, SMTO_ABORTIFHUNG,
+        if (!rmwin_user32_api()->send_message_timeout(w.v[i], WM_QUERYENDSESSION, 0, ENDSESSION_CLOSEAPP, SMTO_ABORTIFHUNG,
                                  timeout_ms, &answer)) {
             if (result == 1) result = -1;     /* hung or gone: no answer */
         } else if (!answer) {
@@ -66,7 +67,7 @@ void rmwin_gui_end_session(void *ctx, DWORD pid, BOOL ending, DWORD timeout_ms)
     windows_of(pid, &w);
     for (size_t i = 0; i < w.n; i++) {
         DWORD_PTR ignored;
-        SendMessageTimeoutW(w.v[i], WM_ENDSESSION, (WPARAM)ending, ENDSESSION_CLOSEAPP, SMTO_ABORTIFHUNG,
+        rmwin_user32_api()->send_message_timeout(w.v[i], WM_ENDSESSION, (WPARAM)ending, ENDSESSION_CLOSEAPP, SMTO_ABORTIFHUNG,
                             timeout_ms, &ignored);
     }
     free(w.v);
@@ -76,7 +77,7 @@ void rmwin_gui_close(void *ctx, DWORD pid)
 {
     window_list w;
     windows_of(pid, &w);
-    for (size_t i = 0; i < w.n; i++) PostMessageW(w.v[i], WM_CLOSE, 0, 0);
+    for (size_t i = 0; i < w.n; i++) rmwin_user32_api()->post_message(w.v[i], WM_CLOSE, 0, 0);
     free(w.v);
 }
 

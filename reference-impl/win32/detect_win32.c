@@ -329,14 +329,15 @@ typedef struct window_scan { DWORD pid; unsigned flags; } window_scan;
 static BOOL CALLBACK on_window(HWND hwnd, LPARAM lp)
 {
     window_scan *s = (window_scan *)lp;
+    const rmwin_user32 *u = rmwin_user32_api();
     DWORD pid = 0;
-    GetWindowThreadProcessId(hwnd, &pid);
+    u->get_window_thread_process_id(hwnd, &pid);
     if (pid != s->pid) return TRUE;
     /* a "main" window is one the taskbar would show: visible, and unowned and not a tool
      * window unless it asks for a taskbar button (WS_EX_APPWINDOW) */
-    LONG_PTR ex = GetWindowLongPtrW(hwnd, GWL_EXSTYLE);
-    int taskbar = (ex & WS_EX_APPWINDOW) || (!GetWindow(hwnd, GW_OWNER) && !(ex & WS_EX_TOOLWINDOW));
-    if (IsWindowVisible(hwnd) && taskbar) s->flags |= RMREF_PF_MAIN_WINDOW;
+    LONG_PTR ex = u->get_window_long_ptr(hwnd, GWL_EXSTYLE);
+    int taskbar = (ex & WS_EX_APPWINDOW) || (!u->get_window(hwnd, GW_OWNER) && !(ex & WS_EX_TOOLWINDOW));
+    if (u->is_window_visible(hwnd) && taskbar) s->flags |= RMREF_PF_MAIN_WINDOW;
     else s->flags |= RMREF_PF_OTHER_WINDOW;
     return TRUE;
 }
@@ -385,7 +386,7 @@ DWORD rmwin_process_facts(void *ctx, DWORD pid, rmref_proc_facts *out)
         if (read_subsystem(out->image) == IMAGE_SUBSYSTEM_WINDOWS_CUI) out->flags |= RMREF_PF_CONSOLE;
     }
     window_scan ws = { pid, 0 };
-    EnumWindows(on_window, (LPARAM)&ws);
+    if (rmwin_user32_api()) rmwin_user32_api()->enum_windows(on_window, (LPARAM)&ws);
     out->flags |= ws.flags & RMREF_PF_MAIN_WINDOW ? RMREF_PF_MAIN_WINDOW : ws.flags;
     return 0;
 }

@@ -1,7 +1,6 @@
 /* platform_win32.c — identity, OS version, randomness, time, the local lock, paths and the
  * shutdown timeouts; and the rmref_platform instance tying the Win32 layer together. */
 #include "win32_internal.h"
-#include <bcrypt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -54,15 +53,20 @@ static void w_os_version(void *ctx, DWORD *major, DWORD *minor)
     *minor = (DWORD)cached_minor;
 }
 
+/* RtlGenRandom (advapi32!SystemFunction036, the CRT's rand_s source; advapi32 is loaded for
+ * the registry anyway), else BCryptGenRandom with the system-preferred RNG (Windows 7+), loaded
+ * only then: under Wine bcrypt drags in GnuTLS. */
 static DWORD w_random_bytes(void *ctx, unsigned char *buf, unsigned n)
 {
-    if (BCryptGenRandom(NULL, buf, n, BCRYPT_USE_SYSTEM_PREFERRED_RNG) == 0) return 0;
-    /* Vista has no system-preferred RNG flag: RtlGenRandom (advapi32!SystemFunction036) */
     typedef BOOLEAN (WINAPI *rtl_gen_random_fn)(void *, ULONG);
-    HMODULE advapi = LoadLibraryW(L"advapi32.dll");
-    rtl_gen_random_fn fn = advapi ? (rtl_gen_random_fn)(void *)GetProcAddress(advapi, "SystemFunction036") : NULL;
-    DWORD err = fn && fn(buf, n) ? 0 : ERROR_WRITE_FAULT;
-    if (advapi) FreeLibrary(advapi);
+    typedef LONG (WINAPI *bcrypt_gen_random_fn)(void *, PUCHAR, ULONG, ULONG);
+    HMODULE advapi = GetModuleHandleW(L"advapi32.dll");
+    rtl_gen_random_fn rtl = advapi ? (rtl_gen_random_fn)(void *)GetProcAddress(advapi, "SystemFunction036") : NULL;
+    if (rtl && rtl(buf, n)) return 0;
+    HMODULE bcrypt = LoadLibraryW(L"bcrypt.dll");
+    bcrypt_gen_random_fn gen = bcrypt ? (bcrypt_gen_random_fn)(void *)GetProcAddress(bcrypt, "BCryptGenRandom") : NULL;
+    DWORD err = gen && gen(NULL, buf, n, BCRYPT_USE_SYSTEM_PREFERRED_RNG) == 0 ? 0 : ERROR_WRITE_FAULT;
+    if (bcrypt) FreeLibrary(bcrypt);
     return err;
 }
 
@@ -112,7 +116,8 @@ static DWORD reg_ms(HKEY root, const WCHAR *subkey, const WCHAR *name)
 static DWORD w_hung_app_timeout_ms(void *ctx)
 {
     DWORD v = 0;
-    if (SystemParametersInfoW(SPI_GETHUNGAPPTIMEOUT, 0, &v, 0) && v) return v;
+    const rmwin_user32 *u = rmwin_user32_api();
+    if (u && u->system_parameters_info(SPI_GETHUNGAPPTIMEOUT, 0, &v, 0) && v) return v;
     if ((v = reg_ms(HKEY_CURRENT_USER, L"Control Panel\\Desktop", L"HungAppTimeout"))) return v;
     return RMWIN_DEFAULT_APP_TIMEOUT;
 }
@@ -120,7 +125,8 @@ static DWORD w_hung_app_timeout_ms(void *ctx)
 static DWORD w_service_timeout_ms(void *ctx)
 {
     DWORD v = 0;
-    if (SystemParametersInfoW(SPI_GETWAITTOKILLSERVICETIMEOUT, 0, &v, 0) && v) return v;
+    const rmwin_user32 *u = rmwin_user32_api();
+    if (u && u->system_parameters_info(SPI_GETWAITTOKILLSERVICETIMEOUT, 0, &v, 0) && v) return v;
     if ((v = reg_ms(HKEY_LOCAL_MACHINE, L"SYSTEM\\CurrentControlSet\\Control", L"WaitToKillServiceTimeout"))) return v;
     return RMWIN_DEFAULT_SVC_TIMEOUT;
 }

@@ -10,6 +10,20 @@
 const rmref_platform *rmwin_platform(void);
 HMODULE rmwin_module(void);
 
+/* user32_lazy.c: user32 entry points, loaded on first use; NULL when unavailable */
+typedef struct rmwin_user32 {
+    int ok;
+    BOOL (WINAPI *enum_windows)(WNDENUMPROC, LPARAM);
+    DWORD (WINAPI *get_window_thread_process_id)(HWND, LPDWORD);
+    BOOL (WINAPI *is_window_visible)(HWND);
+    HWND (WINAPI *get_window)(HWND, UINT);
+    LONG_PTR (WINAPI *get_window_long_ptr)(HWND, int);
+    LRESULT (WINAPI *send_message_timeout)(HWND, UINT, WPARAM, LPARAM, UINT, UINT, PDWORD_PTR);
+    BOOL (WINAPI *post_message)(HWND, UINT, WPARAM, LPARAM);
+    BOOL (WINAPI *system_parameters_info)(UINT, UINT, PVOID, UINT);
+} rmwin_user32;
+const rmwin_user32 *rmwin_user32_api(void);
+
 /* store_win32.c */
 DWORD rmwin_store_lock(void *ctx);
 void  rmwin_store_unlock(void *ctx);
