@@ -55,6 +55,7 @@ typedef struct floor_result {
 
 DWORD floor_init(const WCHAR *work_dir);
 void floor_done(void);
+int floor_file_type(void);   /* the File object type index learned by floor_init */
 /* One detection: snapshot, module scan, name resolution of the lockers' File handles, match
  * against the m registered paths. */
 DWORD floor_run(const DWORD *locker_pids, size_t nlockers, const WCHAR *const *files, size_t m,
@@ -81,7 +82,7 @@ typedef struct impl {
 DWORD impl_load(impl *im, const char *name, const WCHAR *dll);
 /* The calls benchmarked here are ones Wine's stub implements (it raises only in others). */
 DWORD impl_session_with_files(impl *im, const WCHAR *const *files, size_t m, size_t batch, DWORD *session,
-                              double *register_ms);
+                              double *register_ms, WCHAR key[CCH_RM_SESSION_KEY + 1]);
 DWORD impl_get_list(impl *im, DWORD session, RM_PROCESS_INFO *buf, UINT cap, UINT *count, double *ms);
 
 #endif

@@ -78,6 +78,8 @@ DWORD floor_init(const WCHAR *work_dir)
     return err;
 }
 
+int floor_file_type(void) { return g_file_type; }
+
 void floor_done(void)
 {
     free(g_table);

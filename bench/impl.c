@@ -20,7 +20,7 @@ DWORD impl_load(impl *im, const char *name, const WCHAR *dll)
 }
 
 DWORD impl_session_with_files(impl *im, const WCHAR *const *files, size_t m, size_t batch, DWORD *session,
-                              double *register_ms)
+                              double *register_ms, WCHAR key_out[CCH_RM_SESSION_KEY + 1])
 {
     WCHAR key[CCH_RM_SESSION_KEY + 1] = {0};
     *session = 0;
@@ -33,6 +33,7 @@ DWORD impl_session_with_files(impl *im, const WCHAR *const *files, size_t m, siz
         err = im->reg(*session, n, (LPCWSTR *)(files + at), 0, NULL, 0, NULL);
     }
     if (register_ms) *register_ms = bench_now_ms() - t0;
+    if (key_out) memcpy(key_out, key, sizeof key);
     if (err) {
         im->end(*session);
         *session = 0;

@@ -3,7 +3,7 @@
  * medians, ratios, targets, the table and the plot.
  *
  *   rmbench grid   --bin DIR --out FILE [--lockers 1,8,32,128] [--files 1,100,1000,5000]
- *                  [--reps 5] [--batch 100] [--work DIR] [--no-system] [--no-memory]
+ *                  [--reps 5] [--batch 100] [--work DIR] [--no-system] [--no-memory] [--no-profile]
  *   rmbench memory --dll PATH|--system --files M --batch B --work DIR --out FILE   (one child)
  *
  * grid: RmRegisterResources cost, peak memory (children running `memory`), then for each
@@ -14,6 +14,7 @@
  * The M registered files are the files of min(M, N) lockers plus existing files nobody holds,
  * so a correct detector finds exactly min(M, N) processes; every result records what it found. */
 #include "bench.h"
+#include "profile.h"
 #include <psapi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,14 +28,14 @@ typedef struct options {
     size_t lockers[MAX_POINTS], nlockers;
     size_t files[MAX_POINTS], nfiles;
     size_t reps, batch, memory_files;
-    int system, no_system, no_memory;
+    int system, no_system, no_memory, no_profile;
 } options;
 
 static int usage(const char *why)
 {
     fprintf(stderr, "rmbench: %s\n"
             "usage: rmbench grid --bin DIR --out FILE [--lockers LIST] [--files LIST] [--reps N] [--batch N]\n"
-            "                    [--work DIR] [--no-system] [--no-memory]\n"
+            "                    [--work DIR] [--no-system] [--no-memory] [--no-profile]\n"
             "       rmbench memory (--dll PATH | --system) --files M --batch B --work DIR --out FILE\n", why);
     return 2;
 }
@@ -65,6 +66,7 @@ static int parse(int argc, WCHAR **argv, options *o)
         const WCHAR *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!wcscmp(a, L"--no-system")) { o->no_system = 1; continue; }
         if (!wcscmp(a, L"--no-memory")) { o->no_memory = 1; continue; }
+        if (!wcscmp(a, L"--no-profile")) { o->no_profile = 1; continue; }
         if (!wcscmp(a, L"--system")) { o->system = 1; continue; }
         if (!v) return 0;
         i++;
@@ -141,7 +143,7 @@ static void bench_register(const options *o, impl *im, WCHAR **free_files, size_
     DWORD rc = 0;
     for (size_t r = 0; r < o->reps && !rc; r++) {
         DWORD session;
-        rc = impl_session_with_files(im, (const WCHAR *const *)free_files, m, batch, &session, &ms[r]);
+        rc = impl_session_with_files(im, (const WCHAR *const *)free_files, m, batch, &session, &ms[r], NULL);
         if (!rc) im->end(session);
     }
     jbuf b = {0};
@@ -203,7 +205,7 @@ static int memory_child(const options *o)
     impl im;
     DWORD rc = files ? impl_load(&im, o->system ? "system" : "rmref", o->system ? NULL : o->dll) : ERROR_OUTOFMEMORY;
     DWORD session = 0;
-    if (!rc) rc = impl_session_with_files(&im, (const WCHAR *const *)files, o->memory_files, o->batch, &session, NULL);
+    if (!rc) rc = impl_session_with_files(&im, (const WCHAR *const *)files, o->memory_files, o->batch, &session, NULL, NULL);
     if (!rc) {
         memory_fields(&b, "holding_session");
         RM_PROCESS_INFO info[16];
@@ -231,11 +233,12 @@ typedef struct point_samples {
 } point_samples;
 
 static void write_getlist(const options *o, const impl *im, size_t n, size_t m, size_t expected,
-                          const point_samples *ps)
+                          const char *variant, const point_samples *ps)
 {
     jbuf b = {0};
     jb_str(&b, "kind", "getlist");
     jb_str(&b, "impl", im->name);
+    jb_str(&b, "variant", variant);
     jb_wstr(&b, "path", im->path);
     jb_num(&b, "lockers", (double)n);
     jb_num(&b, "files", (double)m);
@@ -247,9 +250,14 @@ static void write_getlist(const options *o, const impl *im, size_t n, size_t m, 
     out_line(o->out, &b);
 }
 
-static void run_point(const options *o, impl **ims, size_t nims, const lockers *lk, WCHAR **free_files, size_t m)
+/* One point of the grid. variant "grid": the files of min(M, N) lockers plus free files;
+ * "one_found": the file of one locker plus M-1 free files, so the result has one process
+ * whatever N is (separates the cost of enumerating from the cost of reporting). With
+ * profile set, the steps beyond the floor are replayed and timed afterwards (profile.c). */
+static void run_point(const options *o, impl **ims, size_t nims, const lockers *lk, WCHAR **free_files, size_t m,
+                      const char *variant, int profile)
 {
-    size_t n = lk->n, nlocked = m < n ? m : n;
+    size_t n = lk->n, nlocked = !strcmp(variant, "one_found") ? 1 : m < n ? m : n;
     const WCHAR **files = malloc(m * sizeof *files);
     for (size_t i = 0; i < m; i++) files[i] = i < nlocked ? lk->file[i] : free_files[i - nlocked];
     UINT cap = (UINT)(n + 64);
@@ -257,9 +265,10 @@ static void run_point(const options *o, impl **ims, size_t nims, const lockers *
 
     point_samples ps[4] = {{0}};
     DWORD session[4] = {0};
+    WCHAR key[4][CCH_RM_SESSION_KEY + 1];
     for (size_t k = 0; k < nims; k++) {
         ps[k].ms = calloc(o->reps, sizeof(double));
-        ps[k].rc = impl_session_with_files(ims[k], files, m, o->batch, &session[k], &ps[k].register_ms);
+        ps[k].rc = impl_session_with_files(ims[k], files, m, o->batch, &session[k], &ps[k].register_ms, key[k]);
     }
     floor_result fr;
     double *f_total = calloc(o->reps, sizeof(double)), *f_snap = calloc(o->reps, sizeof(double)),
@@ -276,13 +285,16 @@ static void run_point(const options *o, impl **ims, size_t nims, const lockers *
         f_total[r] = fr.total_ms; f_snap[r] = fr.snapshot_ms; f_mod[r] = fr.modules_ms;
         f_res[r] = fr.resolve_ms; f_match[r] = fr.match_ms;
         for (size_t k = 0; k < nims; k++) {
-            if (ps[k].rc) continue;
-            DWORD rc = impl_get_list(ims[k], session[k], info, cap, &ps[k].found, &ps[k].ms[r]);
-            if (rc) ps[k].rc = rc;
+            /* rmref (index 0) last, so info[] holds its answer for the profile */
+            size_t kk = nims - 1 - k;
+            if (ps[kk].rc) continue;
+            DWORD rc = impl_get_list(ims[kk], session[kk], info, cap, &ps[kk].found, &ps[kk].ms[r]);
+            if (rc) ps[kk].rc = rc;
         }
     }
     jbuf b = {0};
     jb_str(&b, "kind", "floor");
+    jb_str(&b, "variant", variant);
     jb_num(&b, "lockers", (double)n);
     jb_num(&b, "files", (double)m);
     jb_num(&b, "expected", (double)nlocked);
@@ -298,13 +310,20 @@ static void run_point(const options *o, impl **ims, size_t nims, const lockers *
     jb_samples(&b, "resolve_ms", f_res, o->reps);
     jb_samples(&b, "match_ms", f_match, o->reps);
     out_line(o->out, &b);
+    for (size_t k = 0; k < nims; k++) write_getlist(o, ims[k], n, m, nlocked, variant, &ps[k]);
+    if (profile && !ps[0].rc) {
+        DWORD *pids = malloc((ps[0].found ? ps[0].found : 1) * sizeof *pids);
+        for (UINT i = 0; pids && i < ps[0].found; i++) pids[i] = info[i].Process.dwProcessId;
+        profile_point(o->out, o->reps, floor_file_type(), key[0], files, m, pids, pids ? ps[0].found : 0, n);
+        free(pids);
+    }
     for (size_t k = 0; k < nims; k++) {
-        write_getlist(o, ims[k], n, m, nlocked, &ps[k]);
         if (session[k] && !ps[k].rc) ims[k]->end(session[k]);
         free(ps[k].ms);
     }
-    bench_log("N=%u M=%u: floor found %u, %s found %u (expected %u)", (unsigned)n, (unsigned)m, (unsigned)fr.found,
-              ims[0]->name, ps[0].found, (unsigned)nlocked);
+    bench_log("N=%u M=%u%s: floor found %u, %s found %u (expected %u)", (unsigned)n, (unsigned)m,
+              strcmp(variant, "grid") ? " (one found)" : "", (unsigned)fr.found, ims[0]->name, ps[0].found,
+              (unsigned)nlocked);
     free(f_total); free(f_snap); free(f_mod); free(f_res); free(f_match);
     free(info);
     free(files);
@@ -355,7 +374,10 @@ static int grid(const options *o)
         err = lockers_start(&lk, o->bin, work, o->lockers[i], 300000);
         double start_ms = bench_now_ms() - t0;
         if (err) { bench_log("cannot start %u lockers (error %lu)", (unsigned)o->lockers[i], err); failed = 1; break; }
-        for (size_t j = 0; j < o->nfiles; j++) run_point(o, ims, nims, &lk, free_files, o->files[j]);
+        for (size_t j = 0; j < o->nfiles; j++)
+            run_point(o, ims, nims, &lk, free_files, o->files[j], "grid", o->files[j] == max_m && !o->no_profile);
+        /* the largest file count again, with one locker's file among them */
+        if (lk.n > 1 && max_m > 1) run_point(o, ims, nims, &lk, free_files, max_m, "one_found", 0);
         size_t left = lockers_stop(&lk);
         b = (jbuf){0};
         jb_str(&b, "kind", "lockers");

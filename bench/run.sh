@@ -62,8 +62,12 @@ OUT=${OUT:-$ROOT/build/bench}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 
-# How Windows programs run: the build's wrapper (CTest sets RMC_EMULATOR), or Wine in a prefix.
-if [ -n "${RMC_EMULATOR:-}" ]; then
+# How Windows programs run: directly on Windows (MSYS2), through the build's wrapper (CTest sets
+# RMC_EMULATOR), or with Wine in a prefix.
+case "$(uname -s)" in MINGW*|MSYS*|CYGWIN*) ON_WINDOWS=1;; *) ON_WINDOWS=;; esac
+if [ -n "$ON_WINDOWS" ]; then
+    run_win() { "$@"; }
+elif [ -n "${RMC_EMULATOR:-}" ]; then
     run_win() { "$RMC_EMULATOR" "$@"; }
 else
     . "$ROOT/cmake/wine-env.sh"
@@ -73,8 +77,9 @@ else
     run_win() { wine "$@"; }
 fi
 
-# A Linux path as Wine sees it (drive Z: is the root in every prefix).
-winpath() { printf 'Z:%s' "$1" | tr '/' '\\'; }
+# A path as the Windows programs see it (under Wine, drive Z: is the root in every prefix).
+if [ -n "$ON_WINDOWS" ]; then winpath() { cygpath -w "$1"; }
+else winpath() { printf 'Z:%s' "$1" | tr '/' '\\'; }; fi
 
 # Run a Windows program in the background and wait, so that an interrupted bench ends it (and
 # with it, through its kill-on-close job, every locker it started).
