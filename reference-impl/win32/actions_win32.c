@@ -21,7 +21,7 @@ static BOOL CALLBACK collect_window(HWND hwnd, LPARAM lp)
     window_list *w = (window_list *)lp;
     DWORD pid = 0;
     rmwin_user32_api()->get_window_thread_process_id(hwnd, &pid);
-    if (pid != w->pid) return TRUE;
+    if (pid != w->pid || rmwin_is_system_window(hwnd)) return TRUE;
     if (w->n == w->cap) {
         size_t cap = w->cap ? w->cap * 2 : 8;
         HWND *v = realloc(w->v, cap * sizeof *v);
@@ -43,15 +43,30 @@ static void windows_of(DWORD pid, window_list *w)
     if (u) u->enum_windows(collect_window, (LPARAM)w);
 }
 
+/* Threads that did not answer within the timeout in this round: their other windows are
+ * skipped (a thread that is not pumping messages answers none of them). */
+typedef struct hung_threads { DWORD v[16]; int n; } hung_threads;
+
+static int send_or_skip(hung_threads *hung, HWND hwnd, UINT msg, WPARAM wp, LPARAM lp, DWORD timeout_ms,
+                        DWORD_PTR *answer)
+{
+    const rmwin_user32 *u = rmwin_user32_api();
+    DWORD tid = u->get_window_thread_process_id(hwnd, NULL);
+    for (int i = 0; i < hung->n; i++) if (hung->v[i] == tid) return 0;
+    if (u->send_message_timeout(hwnd, msg, wp, lp, SMTO_ABORTIFHUNG, timeout_ms, answer)) return 1;
+    if (hung->n < 16) hung->v[hung->n++] = tid;
+    return 0;
+}
+
 int rmwin_gui_query_end_session(void *ctx, DWORD pid, DWORD timeout_ms)
 {
     window_list w;
+    hung_threads hung = { { 0 }, 0 };
     windows_of(pid, &w);
     int result = w.n ? 1 : -1;
     for (size_t i = 0; i < w.n; i++) {
         DWORD_PTR answer = 0;
-        if (!rmwin_user32_api()->send_message_timeout(w.v[i], WM_QUERYENDSESSION, 0, ENDSESSION_CLOSEAPP, SMTO_ABORTIFHUNG,
-                                 timeout_ms, &answer)) {
+        if (!send_or_skip(&hung, w.v[i], WM_QUERYENDSESSION, 0, ENDSESSION_CLOSEAPP, timeout_ms, &answer)) {
             if (result == 1) result = -1;     /* hung or gone: no answer */
         } else if (!answer) {
             result = 0;
@@ -64,11 +79,11 @@ int rmwin_gui_query_end_session(void *ctx, DWORD pid, DWORD timeout_ms)
 void rmwin_gui_end_session(void *ctx, DWORD pid, BOOL ending, DWORD timeout_ms)
 {
     window_list w;
+    hung_threads hung = { { 0 }, 0 };
     windows_of(pid, &w);
     for (size_t i = 0; i < w.n; i++) {
         DWORD_PTR ignored;
-        rmwin_user32_api()->send_message_timeout(w.v[i], WM_ENDSESSION, (WPARAM)ending, ENDSESSION_CLOSEAPP, SMTO_ABORTIFHUNG,
-                            timeout_ms, &ignored);
+        send_or_skip(&hung, w.v[i], WM_ENDSESSION, (WPARAM)ending, ENDSESSION_CLOSEAPP, timeout_ms, &ignored);
     }
     free(w.v);
 }

@@ -332,7 +332,7 @@ static BOOL CALLBACK on_window(HWND hwnd, LPARAM lp)
     const rmwin_user32 *u = rmwin_user32_api();
     DWORD pid = 0;
     u->get_window_thread_process_id(hwnd, &pid);
-    if (pid != s->pid) return TRUE;
+    if (pid != s->pid || rmwin_is_system_window(hwnd)) return TRUE;
     /* a "main" window is one the taskbar would show: visible, and unowned and not a tool
      * window unless it asks for a taskbar button (WS_EX_APPWINDOW) */
     LONG_PTR ex = u->get_window_long_ptr(hwnd, GWL_EXSTYLE);

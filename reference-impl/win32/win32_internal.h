@@ -21,7 +21,11 @@ typedef struct rmwin_user32 {
     LRESULT (WINAPI *send_message_timeout)(HWND, UINT, WPARAM, LPARAM, UINT, UINT, PDWORD_PTR);
     BOOL (WINAPI *post_message)(HWND, UINT, WPARAM, LPARAM);
     BOOL (WINAPI *system_parameters_info)(UINT, UINT, PVOID, UINT);
+    int (WINAPI *get_class_name)(HWND, LPWSTR, int);
 } rmwin_user32;
+/* Input-method windows every GUI thread gets (classes "IME", "MSCTFIME UI"): top-level but the
+ * system's, not the application's; never counted or messaged. */
+int rmwin_is_system_window(HWND hwnd);
 const rmwin_user32 *rmwin_user32_api(void);
 
 /* store_win32.c */
