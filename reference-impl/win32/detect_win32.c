@@ -273,11 +273,20 @@ HANDLE rmwin_open_unique(const RM_UNIQUE_PROCESS *p, DWORD access)
     return h;
 }
 
+/* Alive with exactly that start time. A process we may not open (elevated, another user)
+ * cannot be proven dead, so it counts as alive: a non-elevated secondary must never reclaim
+ * an elevated primary's session. Only PROCESS_QUERY_LIMITED_INFORMATION is asked for, which
+ * crosses integrity levels. */
 int rmwin_process_alive(void *ctx, const RM_UNIQUE_PROCESS *p)
 {
-    HANDLE h = rmwin_open_unique(p, SYNCHRONIZE);
-    if (!h) return 0;
-    int alive = WaitForSingleObject(h, 0) == WAIT_TIMEOUT;
+    HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, p->dwProcessId);
+    if (!h) return GetLastError() == ERROR_ACCESS_DENIED;
+    FILETIME create, exit_, kernel, user;
+    DWORD code = 0;
+    int alive = GetProcessTimes(h, &create, &exit_, &kernel, &user) &&
+                create.dwLowDateTime == p->ProcessStartTime.dwLowDateTime &&
+                create.dwHighDateTime == p->ProcessStartTime.dwHighDateTime &&
+                GetExitCodeProcess(h, &code) && code == STILL_ACTIVE;
     CloseHandle(h);
     return alive;
 }
