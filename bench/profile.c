@@ -14,7 +14,9 @@
  *   images_modules  image name and module scan of every process
  *   process_facts   for each process found: times, image, session, restart registration,
  *                   version resource, PE subsystem and a window scan (the classification)
- *   services        the SCM's list of running services with their process ids */
+ *   services        the SCM's list of running services with their process ids
+ * and, not part of RmGetList but of RmRegisterResources:
+ *   register_paths  GetFullPathNameW + GetLongPathNameW of every file */
 #include "bench.h"
 #include "profile.h"
 #include <tlhelp32.h>
@@ -46,6 +48,17 @@ static double step_store_read(const WCHAR *session_key)
     }
     free(data);
     RegCloseKey(k);
+    return bench_now_ms() - t0;
+}
+
+/* What RmRegisterResources does per file before storing it: the full path, then the long
+ * form of it (so 8.3 names compare equal to what handle queries report). */
+static double step_register_paths(const WCHAR *const *files, size_t m)
+{
+    double t0 = bench_now_ms();
+    WCHAR full[MAX_PATH], lng[MAX_PATH];
+    for (size_t i = 0; i < m; i++)
+        if (GetFullPathNameW(files[i], MAX_PATH, full, NULL)) GetLongPathNameW(full, lng, MAX_PATH);
     return bench_now_ms() - t0;
 }
 
@@ -222,7 +235,7 @@ void profile_point(const WCHAR *out, size_t reps, int file_type, const WCHAR *se
                    const WCHAR *const *files, size_t m, const DWORD *found_pids, size_t nfound, size_t lockers)
 {
     static const char *names[] = { "store_read", "is_directory", "handles_all", "worker_poll", "images_modules",
-                                   "process_facts", "services" };
+                                   "process_facts", "services", "register_paths" };
     enum { NSTEPS = sizeof names / sizeof names[0] };
     double *v[NSTEPS];
     for (int s = 0; s < NSTEPS; s++) v[s] = calloc(reps, sizeof(double));
@@ -235,6 +248,7 @@ void profile_point(const WCHAR *out, size_t reps, int file_type, const WCHAR *se
         v[4][r] = step_images_modules(&processes);
         v[5][r] = step_process_facts(found_pids, nfound);
         v[6][r] = step_services(&services);
+        v[7][r] = step_register_paths(files, m);
     }
     jbuf b = {0};
     jb_str(&b, "kind", "profile");

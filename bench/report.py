@@ -92,7 +92,7 @@ def profile_figures(raw, floor, rm):
             continue
         key = (int(r["lockers"]), int(r["files"]))
         steps = {k: stat(v) for k, v in r["steps_ms"].items()}
-        total = sum(s["median"] for s in steps.values() if s)
+        total = sum(steps[k]["median"] for k in PROFILE_STEPS if steps.get(k))
         g, f = rm.get(key), floor.get(key)
         out.append({"lockers": key[0], "files": key[1], "found": r["found"], "processes": r["processes"],
                     "handles_resolved": r["handles_resolved"], "services": r["services"],
@@ -127,9 +127,13 @@ def additivity(points, one_found=None):
         return d, (d / top if top > 0 else None)
 
     raw_dd, raw_share = dd(t[(n1, m1)])
+    # the double difference adds four medians: half the min-max spread of each bounds its noise
+    half = {k: (v["time_ms"]["max"] - v["time_ms"]["min"]) / 2 for k, v in points.items() if v.get("time_ms")}
+    corner_noise = half[(n1, m0)] + half[(n0, m1)] + half[(n0, m0)]
     res = {
         "measurable": True, "corners": {"lockers": [n0, n1], "files": [m0, m1]},
         "grid": {"double_difference_ms": raw_dd, "interaction_share": raw_share,
+                 "noise_ms": corner_noise + half[(n1, m1)],
                  "found_at_corner": points[(n1, m1)]["found"]},
         "files_cost_by_lockers_ms": {str(n): t[(n, m1)] - t[(n, m0)] for n in ns if (n, m0) in t and (n, m1) in t},
         "lockers_cost_by_files_ms": {str(m): t[(n1, m)] - t[(n0, m)] for m in ms if (n0, m) in t and (n1, m) in t},
@@ -140,6 +144,7 @@ def additivity(points, one_found=None):
         top = one["time_ms"]["median"]
         d, share = dd(top)
         res["one_found"] = {"time_ms": top, "double_difference_ms": d, "interaction_share": share,
+                            "noise_ms": corner_noise + (one["time_ms"]["max"] - one["time_ms"]["min"]) / 2,
                             "files_cost_at_most_lockers_ms": top - t[(n1, m0)],
                             "files_cost_at_fewest_lockers_ms": t[(n0, m1)] - t[(n0, m0)]}
         found = points[(n1, m1)]["found"]
@@ -242,8 +247,14 @@ def targets(impls, add, suite, smoke):
             share = add["grid"]["interaction_share"]
             detail = "interaction share %.0f%% at N=%d M=%d (limit %.0f%%; includes the growing result)" % (
                 100 * share, c["lockers"][1], c["files"][1], 100 * INTERACTION_LIMIT)
-        out.append({"name": "cost grows with handles plus files, not their product",
-                    "met": None if smoke else (share is not None and share < INTERACTION_LIMIT), "detail": detail})
+        judged = of or add["grid"]
+        met = None if smoke else (share is not None and share < INTERACTION_LIMIT)
+        if met is False and abs(judged["double_difference_ms"]) <= judged["noise_ms"]:
+            # a share over the limit that the spread of the repetitions could produce alone
+            met = None
+            detail = "INCONCLUSIVE, the difference (%.0f ms) is within the spread of the repetitions (%.0f ms): %s" % (
+                judged["double_difference_ms"], judged["noise_ms"], detail)
+        out.append({"name": "cost grows with handles plus files, not their product", "met": met, "detail": detail})
     else:
         out.append({"name": "cost grows with handles plus files, not their product", "met": None,
                     "detail": "not measurable from this grid" + (" (smoke run)" if smoke else "")})
@@ -334,6 +345,11 @@ def table(res):
         widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
         for r in rows:
             lines.append("  " + "  ".join(c.rjust(w) for c, w in zip(r, widths)))
+        for p in res["profile"]:
+            if p["steps_ms"].get("register_paths"):
+                lines.append("  RmRegisterResources' path work (GetFullPathNameW + GetLongPathNameW) for %d files: %s ms"
+                             % (p["files"], fmt_stat(p["steps_ms"]["register_paths"])))
+                break
     lines.append("")
     lines.append("RmRegisterResources")
     for name, regs in res["register"].items():

@@ -113,6 +113,32 @@ static int make_work_dir(const WCHAR *given, WCHAR *out)
     return GetFileAttributesW(out) != INVALID_FILE_ATTRIBUTES;
 }
 
+/* Work folders of earlier runs that were killed (rmbench-<pid> whose process is gone). */
+static void remove_stale_work_dirs(void)
+{
+    WCHAR tmp[MAX_PATH], pattern[MAX_PATH], dir[MAX_PATH], file[MAX_PATH];
+    GetTempPathW(MAX_PATH, tmp);
+    _snwprintf(pattern, MAX_PATH, L"%lsrmbench-*", tmp);
+    WIN32_FIND_DATAW fd;
+    HANDLE f = FindFirstFileW(pattern, &fd);
+    for (BOOL ok = f != INVALID_HANDLE_VALUE; ok; ok = FindNextFileW(f, &fd)) {
+        DWORD pid = wcstoul(fd.cFileName + 8, NULL, 10);
+        HANDLE p = pid ? OpenProcess(SYNCHRONIZE, FALSE, pid) : NULL;
+        if (p) { CloseHandle(p); continue; }              /* a run in progress */
+        _snwprintf(dir, MAX_PATH, L"%ls%ls", tmp, fd.cFileName);
+        _snwprintf(pattern, MAX_PATH, L"%ls\\*", dir);
+        WIN32_FIND_DATAW in;
+        HANDLE g = FindFirstFileW(pattern, &in);
+        for (BOOL more = g != INVALID_HANDLE_VALUE; more; more = FindNextFileW(g, &in)) {
+            _snwprintf(file, MAX_PATH, L"%ls\\%ls", dir, in.cFileName);
+            if (!(in.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)) DeleteFileW(file);
+        }
+        if (g != INVALID_HANDLE_VALUE) FindClose(g);
+        RemoveDirectoryW(dir);
+    }
+    if (f != INVALID_HANDLE_VALUE) FindClose(f);
+}
+
 /* reg-<i>.dat: existing files nobody holds */
 static WCHAR **make_free_files(const WCHAR *work, size_t m, int create)
 {
@@ -333,6 +359,7 @@ static int grid(const options *o)
 {
     if (!o->bin) return usage("grid needs --bin");
     WCHAR work[MAX_PATH], rmref_path[MAX_PATH];
+    if (!o->work) remove_stale_work_dirs();
     if (!make_work_dir(o->work, work)) { bench_log("cannot create the work folder"); return 3; }
     DWORD err = floor_init(work);
     if (err) { bench_log("the floor cannot enumerate handles here (error %lu)", err); return 3; }

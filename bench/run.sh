@@ -65,16 +65,11 @@ OUT=$(cd "$OUT" && pwd)
 # How Windows programs run: directly on Windows (MSYS2), through the build's wrapper (CTest sets
 # RMC_EMULATOR), or with Wine in a prefix.
 case "$(uname -s)" in MINGW*|MSYS*|CYGWIN*) ON_WINDOWS=1;; *) ON_WINDOWS=;; esac
-if [ -n "$ON_WINDOWS" ]; then
-    run_win() { "$@"; }
-elif [ -n "${RMC_EMULATOR:-}" ]; then
-    run_win() { "$RMC_EMULATOR" "$@"; }
-else
+if [ -z "$ON_WINDOWS" ] && [ -z "${RMC_EMULATOR:-}" ]; then
     . "$ROOT/cmake/wine-env.sh"
     PREFIX=${PREFIX:-$(dirname "$BIN")/../wineprefix}
     rmc_wine_prefix_init "$PREFIX" || die "could not create the Wine prefix $PREFIX"
     rmc_wine_env "$PREFIX"
-    run_win() { wine "$@"; }
 fi
 
 # A path as the Windows programs see it (under Wine, drive Z: is the root in every prefix).
@@ -82,16 +77,23 @@ if [ -n "$ON_WINDOWS" ]; then winpath() { cygpath -w "$1"; }
 else winpath() { printf 'Z:%s' "$1" | tr '/' '\\'; }; fi
 
 # Run a Windows program in the background and wait, so that an interrupted bench ends it (and
-# with it, through its kill-on-close job, every locker it started).
+# with it, through its kill-on-close job, every locker it started). The program itself is the
+# background job (not a subshell around it), so $! is the process a signal must reach.
 CHILD=
 on_signal() {
-    [ -n "$CHILD" ] && kill "$CHILD" 2>/dev/null
+    if [ -n "$CHILD" ]; then
+        kill "$CHILD" 2>/dev/null
+        wait "$CHILD" 2>/dev/null
+    fi
     say "interrupted"
     exit 130
 }
 trap on_signal INT TERM HUP
 run_bg() {
-    run_win "$@" &
+    if [ -n "$ON_WINDOWS" ]; then "$@" &
+    elif [ -n "${RMC_EMULATOR:-}" ]; then "$RMC_EMULATOR" "$@" &
+    else wine "$@" &
+    fi
     CHILD=$!
     set +e
     wait "$CHILD"
