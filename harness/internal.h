@@ -107,6 +107,16 @@ int looks_like_exception(DWORD exit_code);
 unsigned load_exports(HMODULE m);
 HMODULE load_implementation(const WCHAR *path, int system);
 
+/* ---- user-global settings cases may change (settings_guard.c) ------------------------------- */
+typedef struct rmc_saved_settings {
+    int hung_present, spi_present;
+    DWORD hung_type, hung_size;
+    BYTE hung[64];
+    UINT spi_hung;
+} rmc_saved_settings;
+void settings_save(rmc_saved_settings *s);
+void settings_restore(const rmc_saved_settings *s);
+
 /* ---- utilities ---------------------------------------------------------------------------- */
 void iso_time_now(char out[32]);
 int make_dirs(const WCHAR *path);        /* mkdir -p; returns 1 on success */

@@ -293,6 +293,7 @@ void runner_run(run_state *r)
     fixture_services_cleanup(NULL);
 
     int next = 0, running = 0, exclusive_running = 0;
+    rmc_saved_settings saved;   /* what an exclusive case may change, put back after it */
     while (next < r->nselected || running > 0) {
         /* Start what may start now. */
         while (next < r->nselected && running < nslots && !exclusive_running) {
@@ -302,6 +303,7 @@ void runner_run(run_state *r)
             slot *s = NULL;
             for (int i = 0; i < nslots; i++) if (!slots[i].busy) { s = &slots[i]; break; }
             next++;
+            if (c->flags & RMC_EXCLUSIVE) settings_save(&saved);
             if (!start_child(r, s, c)) {
                 case_result *cr = &r->results[r->nresults++];
                 memset(cr, 0, sizeof(*cr));
@@ -331,19 +333,17 @@ void runner_run(run_state *r)
         DWORD w = WaitForMultipleObjects((DWORD)nh, handles, FALSE, wait);
         if (w < WAIT_OBJECT_0 + (DWORD)nh) {
             slot *s = &slots[map[w - WAIT_OBJECT_0]];
-            if (s->c->flags & RMC_EXCLUSIVE) exclusive_running = 0;
+            int exclusive = (s->c->flags & RMC_EXCLUSIVE) != 0;
             finish_child(r, s, 0);
+            if (exclusive) { settings_restore(&saved); exclusive_running = 0; }
             running--;
         } else {
             now = GetTickCount();
             for (int i = 0; i < nslots; i++) {
                 if (!slots[i].busy || now - slots[i].started < slots[i].timeout_ms) continue;
-                if (WaitForSingleObject(slots[i].process, 0) == WAIT_OBJECT_0) {
-                    finish_child(r, &slots[i], 0);
-                } else {
-                    finish_child(r, &slots[i], 1);
-                }
-                if (slots[i].c->flags & RMC_EXCLUSIVE) exclusive_running = 0;
+                int exclusive = (slots[i].c->flags & RMC_EXCLUSIVE) != 0;
+                finish_child(r, &slots[i], WaitForSingleObject(slots[i].process, 0) != WAIT_OBJECT_0);
+                if (exclusive) { settings_restore(&saved); exclusive_running = 0; }
                 running--;
             }
         }
