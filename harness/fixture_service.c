@@ -171,7 +171,8 @@ void fixture_service_start(fixture_service *svc)
     }
     CloseServiceHandle(h);
     CloseServiceHandle(scm);
-    if (attempt > 1) rmc_obs_int("fixture.service_start_attempts", ok ? attempt : attempt - 1);
+    if (attempt > 4) attempt = 4;
+    if (attempt > 1) rmc_obs_int("fixture.service_start_attempts", attempt);
     if (!ok) rmc_fail("StartService(%s) failed: %s; journal: %s", svc->uname, rmc_rc_str(err), fx_journal_tail(&svc->journal));
     DWORD state = service_wait_state(svc, SERVICE_RUNNING, FIXTURE_READY_TIMEOUT_MS);
     if (state != SERVICE_RUNNING)
