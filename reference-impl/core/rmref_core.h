@@ -14,22 +14,7 @@
 #include <restartmanager.h>
 #include <stddef.h>
 
-/* Error codes the Restart Manager documents that this mingw-w64's winerror.h lacks. */
-#ifndef ERROR_FAIL_NOACTION_REBOOT
-#define ERROR_FAIL_NOACTION_REBOOT 350L
-#endif
-#ifndef ERROR_FAIL_SHUTDOWN
-#define ERROR_FAIL_SHUTDOWN 351L
-#endif
-#ifndef ERROR_FAIL_RESTART
-#define ERROR_FAIL_RESTART 352L
-#endif
-#ifndef ERROR_MAX_SESSIONS_REACHED
-#define ERROR_MAX_SESSIONS_REACHED 353L
-#endif
-#ifndef ERROR_REQUEST_OUT_OF_SEQUENCE
-#define ERROR_REQUEST_OUT_OF_SEQUENCE 776L
-#endif
+#include "rmc_errors.h"    /* RM error codes older mingw-w64 headers lack (shared, include/) */
 
 #define RMREF_KEY_CHARS       32      /* CCH_RM_SESSION_KEY, parenthesised */
 #define RMREF_MAX_SESSIONS    64      /* per user (spec §2, §7.5) */
