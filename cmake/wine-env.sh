@@ -11,6 +11,14 @@ rmc_wine_env() {
     export WINEPREFIX WINEARCH WINEDEBUG WINEDLLOVERRIDES
 }
 
+# rmc_wine_server_start: start the prefix's wineserver detached from our stdout/stderr. Otherwise
+# the first Wine program starts it and it inherits that program's pipes, so whoever reads them
+# (CTest, CI) waits until the server exits. Does nothing when one already runs. Call after
+# rmc_wine_env.
+rmc_wine_server_start() {
+    wineserver -p5 </dev/null >/dev/null 2>&1 || true
+}
+
 # rmc_wine_prefix_init PREFIX: create the prefix once (null graphics driver, no crash
 # debugger). Safe to call from several processes at once.
 rmc_wine_prefix_init() {

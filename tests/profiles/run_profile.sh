@@ -11,6 +11,7 @@ mkdir -p "$work"
 rmc_wine_prefix_init "$prefix"
 rmc_wine_set_profile "$prefix" "$profile"
 rmc_wine_env "$prefix"
+rmc_wine_server_start
 trap 'wineserver -k >/dev/null 2>&1 || true' EXIT
 set +e
 wine "$bin/rmconform.exe" --dll "$bin/rmref.dll" --os "$profile" --jobs 2 --quiet --out "$work/results"
