@@ -32,6 +32,14 @@ typedef struct rmref_path_set {
 } rmref_path_set;
 int  rmref_path_set_add(rmref_path_set *s, const WCHAR *normalized);  /* 0 on OOM */
 int  rmref_path_set_contains(const rmref_path_set *s, const WCHAR *normalized);
+size_t rmref_path_set_index(const rmref_path_set *s, const WCHAR *normalized); /* SIZE_MAX if absent */
+/* Can this absolute path hold an 8.3 short component that GetLongPathName would expand?
+ * Names Windows generates for long names always contain '~' (NAME~1.EXT); a path without
+ * one is already in long form and needs no file-system lookup. */
+int  rmref_path_may_be_short(const WCHAR *path);
+/* Absolute, long-form, normalised path of a caller's file name; long_form: 1 always expand
+ * 8.3 components, 0 only when rmref_path_may_be_short says there can be one. */
+DWORD rmref_resolve_path(const rmref_platform *pf, const WCHAR *path, int long_form, WCHAR *out);
 void rmref_path_set_free(rmref_path_set *s);
 
 /* ---- blobs (blob.c): the binary format of store values ------------------------------------ */
@@ -67,6 +75,7 @@ typedef struct rmref_session_data {
     RM_UNIQUE_PROCESS owner;
     DWORD state;                 /* RMREF_STATE_* */
     WCHAR **files; size_t nfiles;              /* normalised, deduplicated */
+    unsigned char *file_kinds;                 /* per file: RMREF_KIND_* at its latest registration */
     RM_UNIQUE_PROCESS *procs; size_t nprocs;   /* deduplicated */
     WCHAR **svcs; size_t nsvcs;                /* deduplicated (case-insensitive) */
     rmref_filter *filters; size_t nfilters;
@@ -131,6 +140,11 @@ void rmref_classify(const rmref_proc_facts *facts, DWORD pid, const rmref_servic
 int  rmref_is_critical_image(const WCHAR *image);
 int  rmref_is_critical_service(const WCHAR *name);
 
+/* Documented (§8.5): a registered directory makes RmGetList fail with ERROR_ACCESS_DENIED.
+ * Each file's kind is decided when it is registered; only paths that were not a plain file
+ * then (missing, a directory, or an older batch without kinds) are looked at again. A path
+ * that was a file at registration and is replaced by a directory later is not noticed. */
+DWORD rmref_check_directories(const rmref_platform *pf, const rmref_session_data *d);
 /* Compute the list for a session: snapshot, classify, merge history, apply filter masks.
  * `data` receives the loaded session (resources, filters, history) for the caller's use. */
 DWORD rmref_compute_list(const rmref_platform *pf, const rmref_handle_info *h,

@@ -22,8 +22,8 @@ static DWORD target_of(const rmref_platform *pf, LPCWSTR module, const RM_UNIQUE
     if (given != 1) return ERROR_BAD_ARGUMENTS;
     memset(f, 0, sizeof *f);
     if (module) {
-        if (!module[0] || pf->full_path(pf->ctx, module, buf, RMREF_PATH_CHARS)) return ERROR_BAD_ARGUMENTS;
-        rmref_path_normalize(buf);
+        /* always the long form: the text is handed back by RmGetFilterList */
+        if (!module[0] || rmref_resolve_path(pf, module, 1, buf)) return ERROR_BAD_ARGUMENTS;
         f->trigger = RmFilterTriggerFile;
         f->text = buf;
     } else if (service) {

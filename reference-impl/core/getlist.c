@@ -5,6 +5,7 @@
  * The store lock is held only to read the session; the snapshot runs without any lock, so a
  * slow enumeration never blocks other sessions' calls. */
 #include "core_internal.h"
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,16 +130,83 @@ RM_FILTER_ACTION rmref_filter_for(const rmref_session_data *d, const rmref_entry
     return by_proc ? by_proc : by_svc ? by_svc : by_file;
 }
 
-static DWORD add_process_entries(scan *s, const rmref_platform *pf, DWORD pid, int whole_process,
-                                 const WCHAR *only_service, rmref_proc_facts *facts,
+/* The facts of every process one RmGetList reports, gathered once per process: its own facts
+ * first, then what its image says (asked once per image path: many processes of one program
+ * share it) and the window flags of all of them in one pass over the windows. */
+typedef struct facts_entry { DWORD pid; DWORD err; rmref_proc_facts f; } facts_entry;
+typedef struct facts_table { facts_entry *v; size_t n, cap; } facts_table;
+
+static facts_entry *facts_find(const facts_table *t, DWORD pid)
+{
+    for (size_t i = 0; i < t->n; i++) if (t->v[i].pid == pid) return &t->v[i];
+    return NULL;
+}
+
+static DWORD facts_add(const rmref_platform *pf, facts_table *t, DWORD pid)
+{
+    if (facts_find(t, pid)) return 0;
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 8;
+        facts_entry *v = realloc(t->v, cap * sizeof *v);
+        if (!v) return ERROR_OUTOFMEMORY;
+        t->v = v; t->cap = cap;
+    }
+    facts_entry *e = &t->v[t->n++];
+    memset(e, 0, sizeof *e);
+    e->pid = pid;
+    e->err = pf->process_basic_facts(pf->ctx, pid, &e->f);
+    if (!e->err) rmref_path_normalize(e->f.image);
+    return e->err == ERROR_NOT_FOUND ? 0 : e->err;     /* exited since the enumeration: skipped */
+}
+
+static DWORD facts_complete(const rmref_platform *pf, facts_entry *v, size_t n)
+{
+    rmref_path_set images = {0};
+    size_t *first = malloc((n ? n : 1) * sizeof *first);   /* image index → entry asked */
+    DWORD *pids = malloc((n ? n : 1) * sizeof *pids);
+    unsigned *wflags = calloc(n ? n : 1, sizeof *wflags);
+    DWORD err = first && pids && wflags ? 0 : ERROR_OUTOFMEMORY;
+    size_t live = 0;
+    for (size_t i = 0; i < n && !err; i++) {
+        rmref_proc_facts *f = &v[i].f;
+        if (v[i].err) continue;
+        pids[live++] = v[i].pid;
+        if (!f->image[0]) continue;
+        size_t k = rmref_path_set_index(&images, f->image);
+        if (k != SIZE_MAX) {            /* same image as an earlier process: copy its answer */
+            const rmref_proc_facts *g = &v[first[k]].f;
+            if (!f->description[0]) rmref_wcsncpy0(f->description, g->description, CCH_RM_MAX_APP_NAME + 1);
+            f->flags |= g->flags & RMREF_PF_CONSOLE;
+            continue;
+        }
+        if (!rmref_path_set_add(&images, f->image)) { err = ERROR_OUTOFMEMORY; break; }
+        first[images.count - 1] = i;
+        int console = 0;
+        WCHAR desc[CCH_RM_MAX_APP_NAME + 1] = {0};
+        pf->image_facts(pf->ctx, f->image, desc, CCH_RM_MAX_APP_NAME + 1, &console);
+        if (!f->description[0]) rmref_wcsncpy0(f->description, desc, CCH_RM_MAX_APP_NAME + 1);
+        if (console) f->flags |= RMREF_PF_CONSOLE;
+    }
+    if (!err && live) {
+        pf->window_flags(pf->ctx, pids, live, wflags);
+        for (size_t i = 0, k = 0; i < n; i++) {
+            if (v[i].err) continue;
+            unsigned w = wflags[k++];
+            v[i].f.flags |= w & RMREF_PF_MAIN_WINDOW ? RMREF_PF_MAIN_WINDOW : w & RMREF_PF_OTHER_WINDOW;
+        }
+    }
+    rmref_path_set_free(&images);
+    free(first); free(pids); free(wflags);
+    return err;
+}
+
+static DWORD add_process_entries(scan *s, const facts_table *t, DWORD pid, int whole_process,
+                                 const WCHAR *only_service,
                                  const RM_UNIQUE_PROCESS *me, DWORD my_ts, rmref_list *out)
 {
-    DWORD err = pf->process_facts(pf->ctx, pid, facts);
-    if (err == ERROR_NOT_FOUND) return 0;           /* exited since the enumeration */
-    if (err) return err;
-    rmref_wcsncpy0(s->path, facts->image, RMREF_PATH_CHARS);
-    rmref_path_normalize(s->path);
-    rmref_wcsncpy0(facts->image, s->path, RMREF_PATH_CHARS);
+    facts_entry *fe = facts_find(t, pid);
+    if (!fe || fe->err) return 0;                   /* exited since the enumeration */
+    const rmref_proc_facts *facts = &fe->f;
     size_t hosted = 0;
     for (size_t i = 0; i < s->nsvcs; i++) {
         const rmref_service_facts *svc = &s->svcs[i];
@@ -162,6 +230,16 @@ static DWORD add_process_entries(scan *s, const rmref_platform *pf, DWORD pid, i
     return 0;
 }
 
+DWORD rmref_check_directories(const rmref_platform *pf, const rmref_session_data *d)
+{
+    for (size_t i = 0; i < d->nfiles; i++) {
+        unsigned kind = d->file_kinds ? d->file_kinds[i] : RMREF_KIND_UNKNOWN;
+        if (kind == RMREF_KIND_FILE) continue;    /* a plain file when registered */
+        if (pf->path_kind(pf->ctx, d->files[i]) == RMREF_KIND_DIRECTORY) return ERROR_ACCESS_DENIED;
+    }
+    return 0;
+}
+
 DWORD rmref_compute_list(const rmref_platform *pf, const rmref_handle_info *h,
                          rmref_session_data *d, rmref_list *out)
 {
@@ -169,9 +247,8 @@ DWORD rmref_compute_list(const rmref_platform *pf, const rmref_handle_info *h,
     DWORD err = rmref_store_load_locked(pf, h->key, RMREF_LOAD_ALL, d);
     if (err) return err;
 
-    /* documented: a registered directory makes RmGetList fail with ERROR_ACCESS_DENIED */
-    for (size_t i = 0; i < d->nfiles; i++)
-        if (pf->is_directory(pf->ctx, d->files[i])) return ERROR_ACCESS_DENIED;
+    err = rmref_check_directories(pf, d);
+    if (err) return err;
 
     scan s;
     memset(&s, 0, sizeof s);
@@ -180,8 +257,7 @@ DWORD rmref_compute_list(const rmref_platform *pf, const rmref_handle_info *h,
     RM_UNIQUE_PROCESS me;
     DWORD my_ts;
     pf->self(pf->ctx, &me, &my_ts);
-    rmref_proc_facts *facts = malloc(sizeof *facts);
-    if (!facts) return ERROR_OUTOFMEMORY;
+    facts_table ft = {0};
 
     for (size_t i = 0; i < d->nfiles && !err; i++)
         if (!rmref_path_set_add(&s.files, d->files[i])) err = ERROR_OUTOFMEMORY;
@@ -192,18 +268,37 @@ DWORD rmref_compute_list(const rmref_platform *pf, const rmref_handle_info *h,
     for (size_t i = 0; i < d->nprocs && !err; i++)
         if (pf->process_alive(pf->ctx, &d->procs[i])) pidset_add(&s.pids, d->procs[i].dwProcessId);
     if (!err && rmref_op_cancelled(pf, h->handle)) err = ERROR_CANCELLED;
-    if (!err && (s.pids.n || d->nsvcs)) {
+    /* The SCM's list is needed for registered services, and to tell which found processes
+     * host a service; only a process the SCM started can, so it is not asked otherwise. */
+    int need_services = d->nsvcs != 0;
+    if (!err && !need_services && s.pids.n) {
+        unsigned char *child = calloc(s.pids.n, 1);
+        if (!child) err = ERROR_OUTOFMEMORY;
+        else {
+            pf->scm_children(pf->ctx, s.pids.v, s.pids.n, child);
+            for (size_t i = 0; i < s.pids.n; i++) need_services |= child[i];
+            free(child);
+        }
+    }
+    if (!err && need_services) {
         DWORD e2 = pf->enum_services(pf->ctx, on_service, &s);
         if (s.svc_oom) err = ERROR_OUTOFMEMORY;
         (void)e2;       /* no SCM access: processes are still reported, as plain processes */
     }
     for (size_t i = 0; i < s.pids.n && !err; i++)
-        err = add_process_entries(&s, pf, s.pids.v[i], 1, NULL, facts, &me, my_ts, out);
+        err = facts_add(pf, &ft, s.pids.v[i]);
     for (size_t i = 0; i < d->nsvcs && !err; i++)
         for (size_t k = 0; k < s.nsvcs && !err; k++)
             if (!rmref_wcsicmp(s.svcs[k].name, d->svcs[i]))
-                err = add_process_entries(&s, pf, s.svcs[k].pid, 0, s.svcs[k].name, facts, &me, my_ts, out);
-    free(facts);
+                err = facts_add(pf, &ft, s.svcs[k].pid);
+    if (!err) err = facts_complete(pf, ft.v, ft.n);
+    for (size_t i = 0; i < s.pids.n && !err; i++)
+        err = add_process_entries(&s, &ft, s.pids.v[i], 1, NULL, &me, my_ts, out);
+    for (size_t i = 0; i < d->nsvcs && !err; i++)
+        for (size_t k = 0; k < s.nsvcs && !err; k++)
+            if (!rmref_wcsicmp(s.svcs[k].name, d->svcs[i]))
+                err = add_process_entries(&s, &ft, s.svcs[k].pid, 0, s.svcs[k].name, &me, my_ts, out);
+    free(ft.v);
     free(s.pids.v);
     free(s.svcs);
     rmref_path_set_free(&s.files);

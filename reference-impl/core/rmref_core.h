@@ -33,6 +33,14 @@ enum rmref_proc_flags {
     RMREF_PF_RESTART_REG     = 1u << 5, /* registered with RegisterApplicationRestart */
 };
 
+/* What a registered path is (platform path_kind; also kept per registered file in the store). */
+enum rmref_path_kind {
+    RMREF_KIND_UNKNOWN   = 0,   /* not looked at (a batch written before kinds were stored) */
+    RMREF_KIND_MISSING   = 1,   /* nothing there */
+    RMREF_KIND_FILE      = 2,   /* something that is not a directory */
+    RMREF_KIND_DIRECTORY = 3,
+};
+
 typedef struct rmref_proc_facts {
     FILETIME start;                              /* creation time (GetProcessTimes) */
     DWORD ts_session;                            /* RM_INVALID_TS_SESSION when unknown */
@@ -82,14 +90,27 @@ typedef struct rmref_platform {
     DWORD (*store_read)(void *ctx, const WCHAR *key, const WCHAR *name, void **data, DWORD *size);
     DWORD (*store_write)(void *ctx, const WCHAR *key, const WCHAR *name, const void *data, DWORD size);
 
-    /* paths: absolute, long form (GetFullPathName + GetLongPathName) */
+    /* paths: full_path makes a path absolute (GetFullPathName: text only, no file-system
+     * access); long_path expands 8.3 components (GetLongPathName: a file-system lookup per
+     * component), non-zero when it cannot (then the caller keeps the full path). path_kind
+     * says what is there now (RMREF_KIND_*). */
     DWORD (*full_path)(void *ctx, const WCHAR *path, WCHAR *out, DWORD cch);
-    int   (*is_directory)(void *ctx, const WCHAR *path);
+    DWORD (*long_path)(void *ctx, const WCHAR *path, WCHAR *out, DWORD cch);
+    int   (*path_kind)(void *ctx, const WCHAR *path);
 
     /* detection (one snapshot per call; never under the store lock) */
     DWORD (*enum_file_users)(void *ctx, rmref_file_user_fn fn, void *cookie);
     int   (*process_alive)(void *ctx, const RM_UNIQUE_PROCESS *p);  /* pid alive with that start */
     DWORD (*process_facts)(void *ctx, DWORD pid, rmref_proc_facts *out); /* ERROR_NOT_FOUND if gone */
+    /* RmGetList's cheaper route to the same facts, in parts the core combines: the process's
+     * own facts (no description, console or window flags; ERROR_NOT_FOUND if gone); what the
+     * image file says (version FileDescription, console subsystem), which the core asks once
+     * per image path; the window flags of many processes in one pass over the windows; and
+     * which of them the service control manager started (only those can host a service). */
+    DWORD (*process_basic_facts)(void *ctx, DWORD pid, rmref_proc_facts *out);
+    void  (*image_facts)(void *ctx, const WCHAR *image, WCHAR *description, size_t cch, int *console);
+    void  (*window_flags)(void *ctx, const DWORD *pids, size_t n, unsigned *flags);
+    void  (*scm_children)(void *ctx, const DWORD *pids, size_t n, unsigned char *is_child);
     DWORD (*enum_services)(void *ctx, rmref_service_fn fn, void *cookie);  /* Win32 services */
     DWORD (*service_dependents)(void *ctx, const WCHAR *name, rmref_service_fn fn, void *cookie);
 

@@ -145,17 +145,22 @@ DWORD rmcore_register_resources(const rmref_platform *pf, DWORD handle,
     rmref_handle_info h;
     if (!rmref_handle_get(pf, handle, &h)) return ERROR_INVALID_HANDLE;
 
+    /* Each file is made absolute (text only) and expanded to its long form only when it can
+     * hold an 8.3 component; what it is (file, directory, nothing) is looked at once here, so
+     * RmGetList need not look at every registered file again (see rmref_check_directories). */
     rmref_wbuf wb = {0};
     WCHAR *full = malloc(RMREF_PATH_CHARS * sizeof(WCHAR));
-    if (!full) return ERROR_OUTOFMEMORY;
+    unsigned char *kinds = malloc(nfiles ? nfiles : 1);
+    if (!full || !kinds) { free(full); free(kinds); return ERROR_OUTOFMEMORY; }
     wb_u32(&wb, nfiles);
     for (UINT i = 0; i < nfiles; i++) {
-        if (pf->full_path(pf->ctx, files[i], full, RMREF_PATH_CHARS)) {
-            free(full); wb_free(&wb);
-            return ERROR_BAD_ARGUMENTS;
+        DWORD e = rmref_resolve_path(pf, files[i], 0, full);
+        if (e) {
+            free(full); free(kinds); wb_free(&wb);
+            return e == ERROR_OUTOFMEMORY ? e : ERROR_BAD_ARGUMENTS;
         }
-        rmref_path_normalize(full);
         wb_str(&wb, full);
+        kinds[i] = (unsigned char)pf->path_kind(pf->ctx, full);
     }
     free(full);
     wb_u32(&wb, napps);
@@ -166,6 +171,10 @@ DWORD rmcore_register_resources(const rmref_platform *pf, DWORD handle,
     }
     wb_u32(&wb, nsvcs);
     for (UINT i = 0; i < nsvcs; i++) wb_str(&wb, svcs[i]);
+    /* appended after the services, so a batch without it (older writer) still reads */
+    wb_u32(&wb, nfiles);
+    for (UINT i = 0; i < nfiles; i++) wb_u32(&wb, kinds[i]);
+    free(kinds);
     if (wb.oom) { wb_free(&wb); return ERROR_OUTOFMEMORY; }
 
     DWORD err = pf->store_lock(pf->ctx);

@@ -7,6 +7,7 @@
  *   History   what RmShutdown/RmRestart did to each application, rewritten on change
  * Everything here runs with the store lock held by the caller, except *_locked. */
 #include "core_internal.h"
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,8 @@ static DWORD load_resources(const rmref_platform *pf, const WCHAR *key, rmref_se
     free((void *)rb.p);
 
     rmref_path_set files = {0}, svcs = {0};
+    unsigned char *kinds = NULL;       /* parallel to files.items */
+    size_t kinds_cap = 0, *idx = NULL, idx_cap = 0;
     size_t proc_cap = 0;
     int oom = 0;
     WCHAR name[32], *s;
@@ -61,10 +64,28 @@ static DWORD load_resources(const rmref_platform *pf, const WCHAR *key, rmref_se
         swprintf(name, 32, L"Res%lu", (unsigned long)b);
         err = read_value(pf, key, name, &rb);
         if (err == ERROR_FILE_NOT_FOUND) continue;     /* a batch lost to a crash mid-write */
-        if (err) { rmref_path_set_free(&files); rmref_path_set_free(&svcs); return err; }
-        DWORD n = rb_u32(&rb);
+        if (err) { rmref_path_set_free(&files); rmref_path_set_free(&svcs); free(kinds); free(idx); return err; }
+        DWORD nfiles = rb_u32(&rb), n = nfiles;
+        if (n > rb.len / 4) n = (DWORD)(rb.len / 4);   /* a string takes 4 bytes at least */
+        if (n > idx_cap) {
+            size_t *v = realloc(idx, n * sizeof *v);
+            if (!v) { oom = 1; break; }
+            idx = v; idx_cap = n;
+        }
+        for (DWORD i = 0; i < n; i++) idx[i] = SIZE_MAX;
         for (DWORD i = 0; i < n && !rb.bad && !oom; i++)
-            if ((s = rb_strdup(&rb))) { oom |= !rmref_path_set_add(&files, s); free(s); }
+            if ((s = rb_strdup(&rb))) {
+                oom |= !rmref_path_set_add(&files, s);
+                idx[i] = rmref_path_set_index(&files, s);
+                free(s);
+            }
+        if (files.count > kinds_cap) {
+            size_t cap = files.cap;
+            unsigned char *v = realloc(kinds, cap ? cap : 1);
+            if (!v) { oom = 1; free((void *)rb.p); break; }
+            memset(v + kinds_cap, RMREF_KIND_UNKNOWN, cap - kinds_cap);
+            kinds = v; kinds_cap = cap;
+        }
         n = rb_u32(&rb);
         for (DWORD i = 0; i < n && !rb.bad && !oom; i++) {
             RM_UNIQUE_PROCESS p;
@@ -76,10 +97,21 @@ static DWORD load_resources(const rmref_platform *pf, const WCHAR *key, rmref_se
         n = rb_u32(&rb);
         for (DWORD i = 0; i < n && !rb.bad && !oom; i++)
             if ((s = rb_strdup(&rb))) { oom |= !rmref_path_set_add(&svcs, s); free(s); }
+        /* what each file was when registered (absent in batches of older writers): the
+         * latest registration of a path wins */
+        if (!rb.bad && rb.pos < rb.len) {
+            n = rb_u32(&rb);
+            for (DWORD i = 0; i < n && i < nfiles && !rb.bad; i++) {
+                DWORD k = rb_u32(&rb);
+                if (!rb.bad && idx[i] != SIZE_MAX && k <= RMREF_KIND_DIRECTORY) kinds[idx[i]] = (unsigned char)k;
+            }
+        }
         free((void *)rb.p);
     }
+    free(idx);
     /* keep the strings, drop the hash tables */
     d->files = files.items; d->nfiles = files.count;
+    d->file_kinds = kinds;
     d->svcs = svcs.items; d->nsvcs = svcs.count;
     free(files.hashes); free(files.table);
     free(svcs.hashes); free(svcs.table);
@@ -176,7 +208,7 @@ void rmref_session_data_free(rmref_session_data *d)
     for (size_t i = 0; i < d->nfiles; i++) free(d->files[i]);
     for (size_t i = 0; i < d->nsvcs; i++) free(d->svcs[i]);
     for (size_t i = 0; i < d->nfilters; i++) free(d->filters[i].text);
-    free(d->files); free(d->svcs); free(d->procs); free(d->filters); free(d->hist);
+    free(d->files); free(d->file_kinds); free(d->svcs); free(d->procs); free(d->filters); free(d->hist);
     memset(d, 0, sizeof *d);
 }
 

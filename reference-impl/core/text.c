@@ -1,5 +1,6 @@
 /* text.c — session-key text, path normalisation and case-insensitive path sets. */
 #include "core_internal.h"
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wctype.h>
@@ -115,14 +116,38 @@ static int set_rehash(rmref_path_set *s, size_t cap)
     return 1;
 }
 
-int rmref_path_set_contains(const rmref_path_set *s, const WCHAR *path)
+size_t rmref_path_set_index(const rmref_path_set *s, const WCHAR *path)
 {
-    if (!s->table_cap) return 0;
+    if (!s->table_cap) return SIZE_MAX;
     ULONG h = rmref_hash_folded(path);
     for (size_t j = h & (s->table_cap - 1); s->table[j]; j = (j + 1) & (s->table_cap - 1)) {
         size_t i = s->table[j] - 1;
-        if (s->hashes[i] == h && !rmref_wcsicmp(s->items[i], path)) return 1;
+        if (s->hashes[i] == h && !rmref_wcsicmp(s->items[i], path)) return i;
     }
+    return SIZE_MAX;
+}
+
+int rmref_path_set_contains(const rmref_path_set *s, const WCHAR *path)
+{
+    return rmref_path_set_index(s, path) != SIZE_MAX;
+}
+
+int rmref_path_may_be_short(const WCHAR *path)
+{
+    for (; *path; path++) if (*path == L'~') return 1;
+    return 0;
+}
+
+DWORD rmref_resolve_path(const rmref_platform *pf, const WCHAR *path, int long_form, WCHAR *out)
+{
+    if (pf->full_path(pf->ctx, path, out, RMREF_PATH_CHARS)) return ERROR_BAD_ARGUMENTS;
+    if (long_form || rmref_path_may_be_short(out)) {
+        WCHAR *lng = malloc(RMREF_PATH_CHARS * sizeof(WCHAR));
+        if (!lng) return ERROR_OUTOFMEMORY;
+        if (!pf->long_path(pf->ctx, out, lng, RMREF_PATH_CHARS)) rmref_wcsncpy0(out, lng, RMREF_PATH_CHARS);
+        free(lng);
+    }
+    rmref_path_normalize(out);
     return 0;
 }
 

@@ -159,10 +159,21 @@ static DWORD f_full_path(void *ctx, const WCHAR *path, WCHAR *out, DWORD cch)
     else swprintf(out, cch, L"C:\\cwd\\%ls", path);           /* relative: against the cwd */
     return 0;
 }
-static int f_is_directory(void *ctx, const WCHAR *path)
+static DWORD f_long_path(void *ctx, const WCHAR *path, WCHAR *out, DWORD cch)
 {
-    for (int i = 0; i < 4 && W.directories[i]; i++) if (!_wcsicmp(W.directories[i], path)) return 1;
-    return 0;
+    W.long_path_calls++;
+    /* the one 8.3 name the fake file system knows */
+    if (!_wcsicmp(path, L"C:\\LONGNA~1\\a.bin")) { swprintf(out, cch, L"C:\\Long Name\\a.bin"); return 0; }
+    return ERROR_FILE_NOT_FOUND;
+}
+static int f_path_kind(void *ctx, const WCHAR *path)
+{
+    W.path_kind_calls++;
+    for (int i = 0; i < 4 && W.directories[i]; i++)
+        if (!_wcsicmp(W.directories[i], path)) return RMREF_KIND_DIRECTORY;
+    for (int i = 0; i < 4 && W.missing[i]; i++)
+        if (!_wcsicmp(W.missing[i], path)) return RMREF_KIND_MISSING;
+    return RMREF_KIND_FILE;
 }
 
 /* ---- processes ---------------------------------------------------------------------------- */
@@ -234,6 +245,31 @@ static DWORD f_process_facts(void *ctx, DWORD pid, rmref_proc_facts *out)
     return 0;
 }
 
+/* RmGetList's parts: the process's own facts as the test set them (description and window
+ * flags included, so tests set them in one place); image facts from W.image_descriptions. */
+static DWORD f_process_basic_facts(void *ctx, DWORD pid, rmref_proc_facts *out)
+{
+    W.basic_facts_calls++;
+    return f_process_facts(ctx, pid, out);
+}
+static void f_image_facts(void *ctx, const WCHAR *image, WCHAR *description, size_t cch, int *console)
+{
+    W.image_facts_calls++;
+    for (int i = 0; i < 4 && W.image_descriptions[i][0]; i++)
+        if (!_wcsicmp(W.image_descriptions[i][0], image)) swprintf(description, cch, L"%ls", W.image_descriptions[i][1]);
+}
+static void f_window_flags(void *ctx, const DWORD *pids, size_t n, unsigned *flags)
+{
+    W.window_passes++;
+    for (size_t i = 0; i < n; i++) flags[i] = 0;
+}
+static void f_scm_children(void *ctx, const DWORD *pids, size_t n, unsigned char *is_child)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < FAKE_MAX_SVCS; k++)
+            if (W.svcs[k].used && W.svcs[k].f.pid == pids[i]) is_child[i] = 1;
+}
+
 fake_service *fake_service_add(const WCHAR *name, const WCHAR *display, DWORD pid)
 {
     for (size_t i = 0; i < FAKE_MAX_SVCS; i++)
@@ -262,6 +298,7 @@ static fake_service *svc_find(const WCHAR *name)
 
 static DWORD f_enum_services(void *ctx, rmref_service_fn fn, void *cookie)
 {
+    W.enum_services_calls++;
     for (size_t i = 0; i < FAKE_MAX_SVCS; i++)
         if (W.svcs[i].used && W.svcs[i].f.state == SERVICE_RUNNING && fn(cookie, &W.svcs[i].f)) break;
     return 0;
@@ -388,9 +425,10 @@ static const rmref_platform g_fake = {
     .sleep_ms = f_sleep, .local_lock = f_nolock, .local_unlock = f_nolock,
     .store_lock = f_store_lock, .store_unlock = f_store_unlock, .store_list = f_store_list,
     .store_create = f_store_create, .store_delete = f_store_delete, .store_read = f_store_read,
-    .store_write = f_store_write, .full_path = f_full_path, .is_directory = f_is_directory,
+    .store_write = f_store_write, .full_path = f_full_path, .long_path = f_long_path, .path_kind = f_path_kind,
     .enum_file_users = f_enum_file_users, .process_alive = f_process_alive,
-    .process_facts = f_process_facts, .enum_services = f_enum_services,
+    .process_facts = f_process_facts, .process_basic_facts = f_process_basic_facts,
+    .image_facts = f_image_facts, .window_flags = f_window_flags, .scm_children = f_scm_children, .enum_services = f_enum_services,
     .service_dependents = f_service_dependents, .gui_query_end_session = f_gui_query,
     .gui_end_session = f_gui_end, .gui_close = f_gui_close, .console_ctrl_c = f_ctrl_c,
     .process_wait = f_process_wait, .process_terminate = f_terminate, .service_stop = f_service_stop,

@@ -43,6 +43,10 @@ typedef struct fake_world {
     ULONGLONG now;
     DWORD hung_timeout, svc_timeout;
     const WCHAR *directories[4];
+    const WCHAR *missing[4];             /* paths where nothing exists (others are files) */
+    unsigned path_kind_calls, long_path_calls;
+    unsigned basic_facts_calls, image_facts_calls, window_passes, enum_services_calls;
+    const WCHAR *image_descriptions[4][2];   /* image path → FileDescription its file holds */
     int store_lock_timeout;              /* store_lock → ERROR_SEM_TIMEOUT */
     int locked;                          /* store lock depth, checked by every store call */
     int max_locked_during_enum;          /* the store lock must never be held while enumerating */

@@ -99,6 +99,109 @@ static void directory_is_access_denied(void **state)
     assert_int_equal(rmcore_get_list(PF, h, &needed, &n, NULL, &reasons), ERROR_ACCESS_DENIED);
 }
 
+/* The kind of each registered path is decided once, at registration: RmGetList looks again
+ * only at paths that were not plain files then. */
+static void directory_decided_at_registration(void **state)
+{
+    W.missing[0] = L"C:\\later\\dir";          /* nothing there when registered */
+    DWORD h = fake_start(NULL);
+    LPCWSTR f[] = { L"C:\\a\\one.bin", L"C:\\a\\two.bin", L"C:\\later\\dir", L"C:\\a\\three.bin" };
+    assert_int_equal(rmcore_register_resources(PF, h, 4, f, 0, NULL, 0, NULL), 0);
+    assert_int_equal(W.path_kind_calls, 4);        /* each looked at once when registered */
+    UINT needed, n = 0;
+    DWORD reasons;
+    W.path_kind_calls = 0;
+    assert_int_equal(rmcore_get_list(PF, h, &needed, &n, NULL, &reasons), 0);
+    assert_int_equal(W.path_kind_calls, 1);        /* only the missing path again */
+    /* the missing path has become a directory */
+    W.missing[0] = NULL;
+    W.directories[0] = L"C:\\later\\dir";
+    assert_int_equal(rmcore_get_list(PF, h, &needed, &n, NULL, &reasons), ERROR_ACCESS_DENIED);
+    assert_int_equal(needed, 0);
+    /* registered again as a directory: still looked at, so removing it clears the error */
+    assert_int_equal(rmcore_register_resources(PF, h, 1, &f[2], 0, NULL, 0, NULL), 0);
+    W.directories[0] = NULL;
+    W.missing[0] = L"C:\\later\\dir";
+    assert_int_equal(rmcore_get_list(PF, h, &needed, &n, NULL, &reasons), 0);
+}
+
+/* A batch written without kinds (an older writer) is looked at on every call. */
+static void batch_without_kinds_is_rechecked(void **state)
+{
+    WCHAR key[RMREF_KEY_CHARS + 1];
+    DWORD h = fake_start(key);
+    W.directories[0] = L"C:\\old\\dir";
+    unsigned char blob[64], *p = blob;
+    const WCHAR *path = L"C:\\old\\dir";
+    DWORD len = (DWORD)wcslen(path), zero = 0, one = 1;
+    memcpy(p, &one, 4); p += 4;
+    memcpy(p, &len, 4); p += 4;
+    memcpy(p, path, len * 2); p += len * 2;
+    memcpy(p, &zero, 4); p += 4;
+    memcpy(p, &zero, 4); p += 4;
+    assert_int_equal(PF->store_lock(PF->ctx), 0);
+    assert_int_equal(rmref_store_append_resources(PF, key, blob, (DWORD)(p - blob)), 0);
+    PF->store_unlock(PF->ctx);
+    UINT needed, n = 0;
+    DWORD reasons;
+    assert_int_equal(rmcore_get_list(PF, h, &needed, &n, NULL, &reasons), ERROR_ACCESS_DENIED);
+}
+
+/* GetLongPathName (a file-system lookup per component) only when a '~' allows an 8.3 name. */
+static void long_path_only_when_short_possible(void **state)
+{
+    DWORD h = fake_start(NULL);
+    LPCWSTR f[] = { L"C:\\plain\\file.bin", L"relative.bin", L"C:\\LONGNA~1\\a.bin" };
+    assert_int_equal(rmcore_register_resources(PF, h, 2, f, 0, NULL, 0, NULL), 0);
+    assert_int_equal(W.long_path_calls, 0);
+    assert_int_equal(rmcore_register_resources(PF, h, 1, &f[2], 0, NULL, 0, NULL), 0);
+    assert_int_equal(W.long_path_calls, 1);
+    /* the short form is stored expanded: a user of the long path is found */
+    fake_proc_add(301, L"C:\\app\\u.exe", 0)->files[0] = L"C:\\long name\\A.BIN";
+    UINT needed, n = 4;
+    DWORD reasons;
+    RM_PROCESS_INFO apps[4];
+    assert_int_equal(rmcore_get_list(PF, h, &needed, &n, apps, &reasons), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(apps[0].Process.dwProcessId, 301);
+    assert_true(rmref_path_may_be_short(L"C:\\PROGRA~1\\x"));
+    assert_false(rmref_path_may_be_short(L"C:\\Program Files\\x"));
+}
+
+/* Facts are gathered once per process, the image's once per image path, the windows in one
+ * pass, and the SCM is asked only when a found process may host a service. */
+static void facts_once_per_image_one_window_pass(void **state)
+{
+    const WCHAR *lib = L"C:\\lib\\shared.dll";
+    W.image_descriptions[0][0] = L"C:\\app\\same.exe";
+    W.image_descriptions[0][1] = L"Same App";
+    for (DWORD pid = 401; pid <= 405; pid++) fake_proc_add(pid, L"C:\\app\\same.exe", 0)->files[0] = lib;
+    fake_proc_add(406, L"C:\\app\\other.exe", RMREF_PF_MAIN_WINDOW)->files[0] = lib;
+    DWORD h = session_with_file(lib);
+    UINT needed, n = 8;
+    DWORD reasons;
+    RM_PROCESS_INFO apps[8];
+    assert_int_equal(rmcore_get_list(PF, h, &needed, &n, apps, &reasons), 0);
+    assert_int_equal(n, 6);
+    assert_int_equal(W.basic_facts_calls, 6);
+    assert_int_equal(W.image_facts_calls, 2);      /* same.exe once, other.exe once */
+    assert_int_equal(W.window_passes, 1);
+    assert_int_equal(W.enum_services_calls, 0);    /* no process the SCM started */
+    for (DWORD pid = 401; pid <= 405; pid++) {
+        const RM_PROCESS_INFO *p = find_pid(apps, n, pid);
+        assert_true(wcscmp(p->strAppName, L"Same App") == 0);
+        assert_int_equal(p->ApplicationType, RmUnknownApp);
+    }
+    assert_int_equal(find_pid(apps, n, 406)->ApplicationType, RmMainWindow);
+    /* a service host among them: the SCM is asked and the service is listed as such */
+    fake_proc_add(407, L"C:\\svc\\host.exe", 0)->files[0] = lib;
+    fake_service_add(L"fxsvc", L"Fixture Service", 407);
+    n = 8;
+    assert_int_equal(rmcore_get_list(PF, h, &needed, &n, apps, &reasons), 0);
+    assert_int_equal(W.enum_services_calls, 1);
+    assert_int_equal(find_pid(apps, n, 407)->ApplicationType, RmService);
+}
+
 static void classification_and_reasons(void **state)
 {
     const WCHAR *lib = L"C:\\lib\\common.dll";
@@ -219,6 +322,10 @@ int main(void)
         cmocka_unit_test_setup(empty_list, setup),
         cmocka_unit_test_setup(more_data_contract, setup),
         cmocka_unit_test_setup(bad_arguments, setup),
+        cmocka_unit_test_setup(facts_once_per_image_one_window_pass, setup),
+        cmocka_unit_test_setup(directory_decided_at_registration, setup),
+        cmocka_unit_test_setup(batch_without_kinds_is_rechecked, setup),
+        cmocka_unit_test_setup(long_path_only_when_short_possible, setup),
         cmocka_unit_test_setup(directory_is_access_denied, setup),
         cmocka_unit_test_setup(classification_and_reasons, setup),
         cmocka_unit_test_setup(registered_processes_and_services, setup),

@@ -14,6 +14,7 @@
 #include <wchar.h>
 
 #define RMWIN_STALL_MS 1500
+#define RMWIN_POLL_MS  20
 #define STATUS_INFO_LENGTH_MISMATCH_ ((LONG)0xC0000004)
 
 typedef struct sys_handle_ex {
@@ -57,6 +58,7 @@ typedef struct worker {
     size_t from;
     volatile LONG pos;      /* entry being processed */
     volatile LONG stop;
+    HANDLE done;            /* set when the worker has finished (or stopped) */
 } worker;
 
 static void hwork_release(hwork *w)
@@ -70,6 +72,7 @@ static void worker_release(worker *k)
 {
     if (InterlockedDecrement(&k->refs)) return;
     hwork_release(k->w);
+    CloseHandle(k->done);
     free(k);
 }
 
@@ -99,6 +102,7 @@ static DWORD WINAPI handle_worker(void *param)
     InterlockedExchange(&k->pos, (LONG)w->n);
     free(buf);
     if (proc) CloseHandle(proc);
+    SetEvent(k->done);
     worker_release(k);
     return 0;
 }
@@ -170,9 +174,10 @@ static worker *start_worker(hwork *w, size_t from)
     k->w = w;
     k->from = from;
     k->pos = (LONG)from;
+    if (!(k->done = CreateEventW(NULL, TRUE, FALSE, NULL))) { free(k); return NULL; }
     InterlockedIncrement(&w->refs);
     HANDLE t = CreateThread(NULL, 64 * 1024, handle_worker, k, STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
-    if (!t) { InterlockedDecrement(&w->refs); free(k); return NULL; }
+    if (!t) { InterlockedDecrement(&w->refs); CloseHandle(k->done); free(k); return NULL; }
     CloseHandle(t);
     return k;
 }
@@ -190,7 +195,9 @@ static DWORD enum_open_handles(rmref_file_user_fn fn, void *cookie)
         LONG last = -1;
         ULONGLONG since = GetTickCount64();
         for (;;) {
-            Sleep(5);
+            /* woken at once when the worker is done; otherwise every RMWIN_POLL_MS to hand
+             * over what it finished, poll for cancellation and watch for a stall */
+            WaitForSingleObject(k->done, RMWIN_POLL_MS);
             LONG pos = InterlockedCompareExchange(&k->pos, 0, 0);
             /* hand over what the worker finished (entries before pos) */
             for (; taken < (size_t)pos && taken < w->n; taken++)
@@ -333,7 +340,7 @@ static WORD read_subsystem(const WCHAR *image)
     return sub;
 }
 
-typedef struct window_scan { DWORD pid; unsigned flags; } window_scan;
+typedef struct window_scan { const DWORD *pids; size_t n; unsigned *flags; } window_scan;
 
 static BOOL CALLBACK on_window(HWND hwnd, LPARAM lp)
 {
@@ -341,42 +348,72 @@ static BOOL CALLBACK on_window(HWND hwnd, LPARAM lp)
     const rmwin_user32 *u = rmwin_user32_api();
     DWORD pid = 0;
     u->get_window_thread_process_id(hwnd, &pid);
-    if (pid != s->pid || rmwin_is_system_window(hwnd)) return TRUE;
+    size_t i = 0;
+    while (i < s->n && s->pids[i] != pid) i++;
+    if (i == s->n || rmwin_is_system_window(hwnd)) return TRUE;
     /* a "main" window is one the taskbar would show: visible, and unowned and not a tool
      * window unless it asks for a taskbar button (WS_EX_APPWINDOW) */
     LONG_PTR ex = u->get_window_long_ptr(hwnd, GWL_EXSTYLE);
     int taskbar = (ex & WS_EX_APPWINDOW) || (!u->get_window(hwnd, GW_OWNER) && !(ex & WS_EX_TOOLWINDOW));
-    if (u->is_window_visible(hwnd) && taskbar) s->flags |= RMREF_PF_MAIN_WINDOW;
-    else s->flags |= RMREF_PF_OTHER_WINDOW;
+    if (u->is_window_visible(hwnd) && taskbar) s->flags[i] |= RMREF_PF_MAIN_WINDOW;
+    else s->flags[i] |= RMREF_PF_OTHER_WINDOW;
     return TRUE;
 }
 
-DWORD rmwin_process_facts(void *ctx, DWORD pid, rmref_proc_facts *out)
+/* One pass over the top-level windows for all the processes at once. */
+void rmwin_window_flags(void *ctx, const DWORD *pids, size_t n, unsigned *flags)
+{
+    for (size_t i = 0; i < n; i++) flags[i] = 0;
+    window_scan ws = { pids, n, flags };
+    if (n && rmwin_user32_api()) rmwin_user32_api()->enum_windows(on_window, (LPARAM)&ws);
+}
+
+void rmwin_image_facts(void *ctx, const WCHAR *image, WCHAR *description, size_t cch, int *console)
+{
+    read_description(image, description, cch);
+    *console = read_subsystem(image) == IMAGE_SUBSYSTEM_WINDOWS_CUI;
+}
+
+typedef BOOL (WINAPI *is_process_critical_fn)(HANDLE, BOOL *);
+
+DWORD rmwin_process_basic_facts(void *ctx, DWORD pid, rmref_proc_facts *out)
 {
     memset(out, 0, sizeof *out);
     out->ts_session = (DWORD)RM_INVALID_TS_SESSION;
     if (!ProcessIdToSessionId(pid, &out->ts_session)) out->ts_session = (DWORD)RM_INVALID_TS_SESSION;
-    HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE, FALSE, pid);
+    /* one open with everything asked (the usual case: our own user's process); separate
+     * opens only when that is refused, to learn which right is missing */
+    HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE | PROCESS_TERMINATE | PROCESS_VM_READ,
+                           FALSE, pid);
+    HANDLE q = h;
     if (!h) {
-        if (GetLastError() != ERROR_ACCESS_DENIED) return ERROR_NOT_FOUND;
-        out->flags |= RMREF_PF_OPEN_DENIED;
-        return 0;
+        h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE, FALSE, pid);
+        if (!h) {
+            if (GetLastError() != ERROR_ACCESS_DENIED) return ERROR_NOT_FOUND;
+            out->flags |= RMREF_PF_OPEN_DENIED;
+            return 0;
+        }
+        HANDLE t = OpenProcess(PROCESS_TERMINATE, FALSE, pid);
+        if (t) CloseHandle(t);
+        else out->flags |= RMREF_PF_OPEN_DENIED;
+        q = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_VM_READ, FALSE, pid);
     }
-    if (WaitForSingleObject(h, 0) == WAIT_OBJECT_0) { CloseHandle(h); return ERROR_NOT_FOUND; }
+    if (WaitForSingleObject(h, 0) == WAIT_OBJECT_0) {
+        if (q && q != h) CloseHandle(q);
+        CloseHandle(h);
+        return ERROR_NOT_FOUND;
+    }
     FILETIME exit_, kernel, user;
     GetProcessTimes(h, &out->start, &exit_, &kernel, &user);
     DWORD len = RMREF_PATH_CHARS;
     if (!QueryFullProcessImageNameW(h, 0, out->image, &len)) out->image[0] = 0;
-    CloseHandle(h);
 
-    HANDLE t = OpenProcess(PROCESS_TERMINATE, FALSE, pid);
-    if (t) CloseHandle(t);
-    else out->flags |= RMREF_PF_OPEN_DENIED;
-
-    typedef BOOL (WINAPI *is_process_critical_fn)(HANDLE, BOOL *);
-    is_process_critical_fn is_critical = (is_process_critical_fn)(void *)
-        GetProcAddress(GetModuleHandleW(L"kernel32.dll"), "IsProcessCritical");
-    HANDLE q = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_VM_READ, FALSE, pid);
+    static is_process_critical_fn is_critical;
+    static volatile LONG looked_up;
+    if (!looked_up) {
+        is_critical = (is_process_critical_fn)(void *)GetProcAddress(GetModuleHandleW(L"kernel32.dll"), "IsProcessCritical");
+        InterlockedExchange(&looked_up, 1);
+    }
     if (q) {
         BOOL critical = FALSE;
         if (is_critical && is_critical(q, &critical) && critical) out->flags |= RMREF_PF_CRITICAL;
@@ -388,16 +425,52 @@ DWORD rmwin_process_facts(void *ctx, DWORD pid, rmref_proc_facts *out)
         } else {
             out->restart_args[0] = 0;
         }
-        CloseHandle(q);
+        if (q != h) CloseHandle(q);
     }
-    if (out->image[0]) {
-        read_description(out->image, out->description, CCH_RM_MAX_APP_NAME + 1);
-        if (read_subsystem(out->image) == IMAGE_SUBSYSTEM_WINDOWS_CUI) out->flags |= RMREF_PF_CONSOLE;
-    }
-    window_scan ws = { pid, 0 };
-    if (rmwin_user32_api()) rmwin_user32_api()->enum_windows(on_window, (LPARAM)&ws);
-    out->flags |= ws.flags & RMREF_PF_MAIN_WINDOW ? RMREF_PF_MAIN_WINDOW : ws.flags;
+    CloseHandle(h);
     return 0;
+}
+
+/* Everything about one process (RmShutdown and RmRestart ask for single processes). */
+DWORD rmwin_process_facts(void *ctx, DWORD pid, rmref_proc_facts *out)
+{
+    DWORD err = rmwin_process_basic_facts(ctx, pid, out);
+    if (err || (out->flags & RMREF_PF_OPEN_DENIED && !out->image[0])) return err;
+    if (out->image[0]) {
+        int console = 0;
+        rmwin_image_facts(ctx, out->image, out->description, CCH_RM_MAX_APP_NAME + 1, &console);
+        if (console) out->flags |= RMREF_PF_CONSOLE;
+    }
+    unsigned w = 0;
+    rmwin_window_flags(ctx, &pid, 1, &w);
+    out->flags |= w & RMREF_PF_MAIN_WINDOW ? RMREF_PF_MAIN_WINDOW : w;
+    return 0;
+}
+
+/* Which processes did the service control manager start (parent services.exe)? Only those
+ * can host a service, so RmGetList asks the SCM for its list only when one of them is found.
+ * One process snapshot. */
+void rmwin_scm_children(void *ctx, const DWORD *pids, size_t n, unsigned char *is_child)
+{
+    for (size_t i = 0; i < n; i++) is_child[i] = 0;
+    HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+    if (snap == INVALID_HANDLE_VALUE) {             /* cannot tell: assume they may */
+        for (size_t i = 0; i < n; i++) is_child[i] = 1;
+        return;
+    }
+    DWORD scm[8], nscm = 0, *parent = calloc(n ? n : 1, sizeof *parent);
+    PROCESSENTRY32W pe = { sizeof pe };
+    for (BOOL ok = Process32FirstW(snap, &pe); ok; ok = Process32NextW(snap, &pe)) {
+        if (!_wcsicmp(pe.szExeFile, L"services.exe") && nscm < 8) scm[nscm++] = pe.th32ProcessID;
+        for (size_t i = 0; parent && i < n; i++)
+            if (pids[i] == pe.th32ProcessID) parent[i] = pe.th32ParentProcessID;
+    }
+    CloseHandle(snap);
+    for (size_t i = 0; i < n; i++) {
+        if (!parent) { is_child[i] = 1; continue; }
+        for (DWORD k = 0; k < nscm; k++) if (parent[i] == scm[k]) is_child[i] = 1;
+    }
+    free(parent);
 }
 
 /* ---- services --------------------------------------------------------------------------- */

@@ -78,21 +78,21 @@ static void w_local_unlock(void *ctx) { ReleaseSRWLockExclusive(&g_local_lock); 
 static DWORD w_full_path(void *ctx, const WCHAR *path, WCHAR *out, DWORD cch)
 {
     DWORD n = GetFullPathNameW(path, cch, out, NULL);
-    if (!n || n >= cch) return ERROR_BAD_ARGUMENTS;
-    /* 8.3 names → long names, so they compare equal to what handle queries report */
-    WCHAR *lng = malloc(cch * sizeof(WCHAR));
-    if (lng) {
-        DWORD m = GetLongPathNameW(out, lng, cch);
-        if (m && m < cch) wcscpy(out, lng);
-        free(lng);
-    }
-    return 0;
+    return !n || n >= cch ? ERROR_BAD_ARGUMENTS : 0;
 }
 
-static int w_is_directory(void *ctx, const WCHAR *path)
+/* 8.3 names → long names, so they compare equal to what handle queries report */
+static DWORD w_long_path(void *ctx, const WCHAR *path, WCHAR *out, DWORD cch)
+{
+    DWORD m = GetLongPathNameW(path, out, cch);
+    return !m || m >= cch ? ERROR_FILE_NOT_FOUND : 0;
+}
+
+static int w_path_kind(void *ctx, const WCHAR *path)
 {
     DWORD a = GetFileAttributesW(path);
-    return a != INVALID_FILE_ATTRIBUTES && (a & FILE_ATTRIBUTE_DIRECTORY);
+    if (a == INVALID_FILE_ATTRIBUTES) return RMREF_KIND_MISSING;
+    return a & FILE_ATTRIBUTE_DIRECTORY ? RMREF_KIND_DIRECTORY : RMREF_KIND_FILE;
 }
 
 static DWORD reg_ms(HKEY root, const WCHAR *subkey, const WCHAR *name)
@@ -148,10 +148,15 @@ static const rmref_platform g_platform = {
     .store_read = rmwin_store_read,
     .store_write = rmwin_store_write,
     .full_path = w_full_path,
-    .is_directory = w_is_directory,
+    .long_path = w_long_path,
+    .path_kind = w_path_kind,
     .enum_file_users = rmwin_enum_file_users,
     .process_alive = rmwin_process_alive,
     .process_facts = rmwin_process_facts,
+    .process_basic_facts = rmwin_process_basic_facts,
+    .image_facts = rmwin_image_facts,
+    .window_flags = rmwin_window_flags,
+    .scm_children = rmwin_scm_children,
     .enum_services = rmwin_enum_services,
     .service_dependents = rmwin_service_dependents,
     .gui_query_end_session = rmwin_gui_query_end_session,

@@ -41,6 +41,10 @@ DWORD rmwin_store_write(void *ctx, const WCHAR *key, const WCHAR *name, const vo
 DWORD rmwin_enum_file_users(void *ctx, rmref_file_user_fn fn, void *cookie);
 int   rmwin_process_alive(void *ctx, const RM_UNIQUE_PROCESS *p);
 DWORD rmwin_process_facts(void *ctx, DWORD pid, rmref_proc_facts *out);
+DWORD rmwin_process_basic_facts(void *ctx, DWORD pid, rmref_proc_facts *out);
+void  rmwin_image_facts(void *ctx, const WCHAR *image, WCHAR *description, size_t cch, int *console);
+void  rmwin_window_flags(void *ctx, const DWORD *pids, size_t n, unsigned *flags);
+void  rmwin_scm_children(void *ctx, const DWORD *pids, size_t n, unsigned char *is_child);
 DWORD rmwin_enum_services(void *ctx, rmref_service_fn fn, void *cookie);
 DWORD rmwin_service_dependents(void *ctx, const WCHAR *name, rmref_service_fn fn, void *cookie);
 /* Open a process only if it is still the instance `p` names (PID and start time). */
