@@ -92,7 +92,7 @@ static HANDLE fixture_job(void)
 void fx_spawn(const WCHAR *what, WCHAR *cmdline, DWORD flags, STARTUPINFOW *si, BOOL inherit,
               PROCESS_INFORMATION *pi)
 {
-    if (!CreateProcessW(NULL, cmdline, NULL, NULL, inherit, flags | CREATE_SUSPENDED, NULL, NULL, si, pi))
+    if (!create_process_retrying(cmdline, inherit, flags | CREATE_SUSPENDED, si, pi))
         rmc_fail("CreateProcess(%s) failed: %s", fx_utf8(what), rmc_rc_str(GetLastError()));
     HANDLE job = fixture_job();
     BOOL in_job = FALSE;

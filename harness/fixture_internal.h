@@ -4,6 +4,7 @@
 #define RMC_FIXTURE_INTERNAL_H
 
 #include "fixture.h"
+#include "internal.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -123,6 +123,9 @@ int make_dirs(const WCHAR *path);        /* mkdir -p; returns 1 on success */
 int remove_tree(const WCHAR *path);
 const WCHAR *self_dir(void);             /* folder of rmconform.exe with trailing '\' */
 int write_text_file(const WCHAR *path, const char *data, size_t n);
+/* CreateProcessW (no application name, no environment or directory of its own), retried a few
+ * times when it fails with the transient ERROR_INTERNAL_ERROR; GetLastError() as CreateProcess. */
+BOOL create_process_retrying(WCHAR *cmdline, BOOL inherit, DWORD flags, STARTUPINFOW *si, PROCESS_INFORMATION *pi);
 char *read_text_file(const WCHAR *path, size_t *n);   /* malloc'd, NUL-terminated; NULL if absent */
 
 #endif

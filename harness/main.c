@@ -64,7 +64,7 @@ static void run_probe(const rmc_options *o, const WCHAR *impl, probe_result *p)
     JOBOBJECT_EXTENDED_LIMIT_INFORMATION lim = {0};
     lim.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
     SetInformationJobObject(job, JobObjectExtendedLimitInformation, &lim, sizeof lim);
-    if (!CreateProcessW(NULL, cmd, NULL, NULL, FALSE, CREATE_SUSPENDED | CREATE_NO_WINDOW, NULL, NULL, &si, &pi)) {
+    if (!create_process_retrying(cmd, FALSE, CREATE_SUSPENDED | CREATE_NO_WINDOW, &si, &pi)) {
         p->exit_code = GetLastError();
         CloseHandle(job);
         return;

@@ -14,6 +14,7 @@ typedef struct slot {
     const rmc_case *c;
     HANDLE process, job;
     DWORD pid;
+    DWORD start_error;          /* CreateProcess's error when the case could not start */
     DWORD started, timeout_ms;
     WCHAR record[MAX_PATH], log[MAX_PATH], case_dir[MAX_PATH];
 } slot;
@@ -155,7 +156,7 @@ static int start_child(run_state *r, slot *s, const rmc_case *c)
     SetInformationJobObject(s->job, JobObjectExtendedLimitInformation, &lim, sizeof lim);
     /* CREATE_NO_WINDOW: a console of its own, so console control events a case generates for
      * its fixtures never reach the runner's console. */
-    BOOL ok = CreateProcessW(NULL, cmd, NULL, NULL, TRUE, CREATE_SUSPENDED | CREATE_NO_WINDOW, NULL, NULL, &si, &pi);
+    BOOL ok = create_process_retrying(cmd, TRUE, CREATE_SUSPENDED | CREATE_NO_WINDOW, &si, &pi);
     DWORD err = GetLastError();
     CloseHandle(log);
     CloseHandle(nul);
@@ -165,6 +166,7 @@ static int start_child(run_state *r, slot *s, const rmc_case *c)
     if (!ok) {
         CloseHandle(s->job);
         fprintf(stderr, "rmconform: error: cannot start a case process (error %lu)\n", err);
+        s->start_error = err;
         return 0;
     }
     if (!AssignProcessToJobObject(s->job, pi.hProcess))
@@ -309,7 +311,9 @@ void runner_run(run_state *r)
                 memset(cr, 0, sizeof(*cr));
                 cr->c = c;
                 cr->status = ST_CRASH;
-                cr->message = _strdup("the runner could not start the case process");
+                char msg[128];
+                snprintf(msg, sizeof msg, "the runner could not start the case process: %s", rmc_rc_str(s->start_error));
+                cr->message = _strdup(msg);
                 results_case(r, cr);
                 continue;
             }

@@ -222,3 +222,15 @@ char *read_text_file(const WCHAR *path, size_t *n)
     if (n) *n = got;
     return data;
 }
+
+BOOL create_process_retrying(WCHAR *cmdline, BOOL inherit, DWORD flags, STARTUPINFOW *si, PROCESS_INFORMATION *pi)
+{
+    /* Wine sometimes fails CreateProcess under load with ERROR_INTERNAL_ERROR and succeeds when
+     * asked again (docs/wine-notes.md); a case or a fixture must not be lost to that. */
+    for (int attempt = 0;; attempt++) {
+        if (CreateProcessW(NULL, cmdline, NULL, NULL, inherit, flags, NULL, NULL, si, pi)) return TRUE;
+        DWORD err = GetLastError();
+        if (err != ERROR_INTERNAL_ERROR || attempt == 3) { SetLastError(err); return FALSE; }
+        Sleep(250u * (unsigned)(attempt + 1));
+    }
+}
