@@ -2,7 +2,8 @@
  *   Owner     RM_UNIQUE_PROCESS of the primary (pid, start low, start high)
  *   State     RMREF_STATE_* bits
  *   ResCount  number of registration batches; Res<n> one batch per RmRegisterResources call,
- *             so registering is one small write however many batches came before
+ *             so registering is one small write however many batches came before; a batch
+ *             larger than STORE_PIECE bytes is written as Res<n>.0, Res<n>.1, ... instead
  *   Filters   every filter (RmAddFilter), rewritten on change
  *   History   what RmShutdown/RmRestart did to each application, rewritten on change
  * Everything here runs with the store lock held by the caller, except *_locked. */
@@ -28,6 +29,62 @@ static DWORD read_value(const rmref_platform *pf, const WCHAR *key, const WCHAR 
     if (err) return err;
     rb->p = data;
     rb->len = size;
+    return 0;
+}
+
+/* No registry value is written larger than this: Wine aborts one registry write of more than
+ * 64 KiB under load (docs/wine-notes.md), and small values are what the registry is made for.
+ * Batch names are never reused, so no piece of an earlier, larger value can be left behind. */
+#define STORE_PIECE 49152u
+
+static void batch_name(WCHAR name[40], DWORD n, long piece)
+{
+    if (piece < 0) swprintf(name, 40, L"Res%lu", (unsigned long)n);
+    else swprintf(name, 40, L"Res%lu.%ld", (unsigned long)n, piece);
+}
+
+static DWORD write_batch(const rmref_platform *pf, const WCHAR *key, DWORD n, const void *blob, DWORD size)
+{
+    WCHAR name[40];
+    if (size <= STORE_PIECE) {
+        batch_name(name, n, -1);
+        return pf->store_write(pf->ctx, key, name, blob, size);
+    }
+    for (DWORD off = 0, piece = 0; off < size; off += STORE_PIECE, piece++) {
+        DWORD len = size - off < STORE_PIECE ? size - off : STORE_PIECE;
+        batch_name(name, n, (long)piece);
+        DWORD err = pf->store_write(pf->ctx, key, name, (const unsigned char *)blob + off, len);
+        if (err) return err;
+    }
+    return 0;
+}
+
+/* Res<n>, or its pieces joined; ERROR_FILE_NOT_FOUND when neither is there. */
+static DWORD read_batch(const rmref_platform *pf, const WCHAR *key, DWORD n, rmref_rbuf *rb)
+{
+    WCHAR name[40];
+    batch_name(name, n, -1);
+    DWORD err = read_value(pf, key, name, rb);
+    if (err != ERROR_FILE_NOT_FOUND) return err;
+    unsigned char *all = NULL;
+    size_t len = 0;
+    for (long piece = 0;; piece++) {
+        rmref_rbuf part;
+        batch_name(name, n, piece);
+        err = read_value(pf, key, name, &part);
+        if (err == ERROR_FILE_NOT_FOUND) break;
+        if (err) { free(all); return err; }
+        unsigned char *grown = realloc(all, len + part.len + 1);
+        if (!grown) { free((void *)part.p); free(all); return ERROR_OUTOFMEMORY; }
+        all = grown;
+        memcpy(all + len, part.p, part.len);
+        len += part.len;
+        free((void *)part.p);
+    }
+    if (!all) return ERROR_FILE_NOT_FOUND;
+    memset(rb, 0, sizeof *rb);
+    rb->p = all;
+    rb->len = len;
     return 0;
 }
 
@@ -59,10 +116,9 @@ static DWORD load_resources(const rmref_platform *pf, const WCHAR *key, rmref_se
     size_t kinds_cap = 0, *idx = NULL, idx_cap = 0;
     size_t proc_cap = 0;
     int oom = 0;
-    WCHAR name[32], *s;
+    WCHAR *s;
     for (DWORD b = 0; b < batches && !oom; b++) {
-        swprintf(name, 32, L"Res%lu", (unsigned long)b);
-        err = read_value(pf, key, name, &rb);
+        err = read_batch(pf, key, b, &rb);
         if (err == ERROR_FILE_NOT_FOUND) continue;     /* a batch lost to a crash mid-write */
         if (err) { rmref_path_set_free(&files); rmref_path_set_free(&svcs); free(kinds); free(idx); return err; }
         DWORD nfiles = rb_u32(&rb), n = nfiles;
@@ -273,11 +329,9 @@ DWORD rmref_store_append_resources(const rmref_platform *pf, const WCHAR *key, c
     DWORD n = 0, err = read_value(pf, key, L"ResCount", &rb);
     if (!err) { n = rb_u32(&rb); free((void *)rb.p); }
     else if (err != ERROR_FILE_NOT_FOUND) return err;
-    WCHAR name[32];
-    swprintf(name, 32, L"Res%lu", (unsigned long)n);
     /* the batch first, then the count: a crash in between leaves an unused value, never a
      * count that points at nothing */
-    if ((err = pf->store_write(pf->ctx, key, name, blob, size))) return err;
+    if ((err = write_batch(pf, key, n, blob, size))) return err;
     rmref_wbuf wb = {0};
     wb_u32(&wb, n + 1);
     return write_buf(pf, key, L"ResCount", &wb);

@@ -117,6 +117,8 @@ static DWORD f_store_read(void *ctx, const WCHAR *key, const WCHAR *name, void *
 static DWORD f_store_write(void *ctx, const WCHAR *key, const WCHAR *name, const void *data, DWORD size)
 {
     assert_true(W.locked > 0);
+    /* Like Wine under load: one registry write over 64 KiB is not safe (docs/wine-notes.md). */
+    assert_true(size <= 65536);
     fake_session *s = session(key);
     if (!s) return ERROR_INVALID_HANDLE;
     fake_value *v = NULL;

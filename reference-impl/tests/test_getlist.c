@@ -125,6 +125,28 @@ static void directory_decided_at_registration(void **state)
     assert_int_equal(rmcore_get_list(PF, h, &needed, &n, NULL, &reasons), 0);
 }
 
+/* A batch far larger than one registry value (1000 long paths) is stored in pieces and read
+ * back whole: the last file of the batch is found. */
+static void large_batch_in_pieces(void **state)
+{
+    DWORD h = fake_start(NULL);
+    enum { N = 1000 };
+    static WCHAR paths[N][160];
+    LPCWSTR f[N];
+    for (int i = 0; i < N; i++) {
+        swprintf(paths[i], 160, L"C:\\a rather long folder name for registrations\\and another level\\file-%04d.bin", i);
+        f[i] = paths[i];
+    }
+    assert_int_equal(rmcore_register_resources(PF, h, N, f, 0, NULL, 0, NULL), 0);
+    fake_proc_add(401, L"C:\\app\\last.exe", 0)->files[0] = paths[N - 1];
+    UINT needed, n = 2;
+    DWORD reasons;
+    RM_PROCESS_INFO apps[2];
+    assert_int_equal(rmcore_get_list(PF, h, &needed, &n, apps, &reasons), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(apps[0].Process.dwProcessId, 401);
+}
+
 /* A batch written without kinds (an older writer) is looked at on every call. */
 static void batch_without_kinds_is_rechecked(void **state)
 {
@@ -325,6 +347,7 @@ int main(void)
         cmocka_unit_test_setup(facts_once_per_image_one_window_pass, setup),
         cmocka_unit_test_setup(directory_decided_at_registration, setup),
         cmocka_unit_test_setup(batch_without_kinds_is_rechecked, setup),
+        cmocka_unit_test_setup(large_batch_in_pieces, setup),
         cmocka_unit_test_setup(long_path_only_when_short_possible, setup),
         cmocka_unit_test_setup(directory_is_access_denied, setup),
         cmocka_unit_test_setup(classification_and_reasons, setup),
