@@ -55,11 +55,17 @@ typedef struct floor_result {
 
 DWORD floor_init(const WCHAR *work_dir);
 void floor_done(void);
-int floor_file_type(void);   /* the File object type index learned by floor_init */
 /* One detection: snapshot, module scan, name resolution of the lockers' File handles, match
  * against the m registered paths. */
 DWORD floor_run(const DWORD *locker_pids, size_t nlockers, const WCHAR *const *files, size_t m,
                 floor_result *out);
+
+/* A case-insensitive set of paths (floor.c; the profile replay uses it too). The paths are
+ * borrowed, not copied; a looked-up path may carry a \\?\ prefix. */
+typedef struct path_set { const WCHAR **slot; ULONG *hash; size_t cap; } path_set;
+int path_set_build(path_set *s, const WCHAR *const *paths, size_t m);
+int path_set_has(const path_set *s, const WCHAR *path);
+void path_set_free(path_set *s);
 
 /* ---- the implementation under test (impl.c) ---------------------------------------------- */
 

@@ -78,7 +78,6 @@ DWORD floor_init(const WCHAR *work_dir)
     return err;
 }
 
-int floor_file_type(void) { return g_file_type; }
 
 void floor_done(void)
 {
@@ -87,9 +86,7 @@ void floor_done(void)
     g_table_size = 0;
 }
 
-/* ---- a case-insensitive set of paths ------------------------------------------------------ */
-
-typedef struct path_set { const WCHAR **slot; ULONG *hash; size_t cap; } path_set;
+/* ---- a case-insensitive set of paths (bench.h) ---------------------------------------------- */
 
 static WCHAR fold(WCHAR c)
 {
@@ -110,7 +107,7 @@ static int path_eq(const WCHAR *a, const WCHAR *b)
     return 0;
 }
 
-static int set_build(path_set *s, const WCHAR *const *files, size_t m)
+int path_set_build(path_set *s, const WCHAR *const *files, size_t m)
 {
     s->cap = 16;
     while (s->cap < 2 * m) s->cap *= 2;
@@ -127,7 +124,7 @@ static int set_build(path_set *s, const WCHAR *const *files, size_t m)
     return 1;
 }
 
-static int set_has(const path_set *s, const WCHAR *path)
+int path_set_has(const path_set *s, const WCHAR *path)
 {
     if (!wcsncmp(path, L"\\\\?\\", 4)) path += 4;
     ULONG h = path_hash(path);
@@ -136,7 +133,7 @@ static int set_has(const path_set *s, const WCHAR *path)
     return 0;
 }
 
-static void set_free(path_set *s)
+void path_set_free(path_set *s)
 {
     free(s->slot);
     free(s->hash);
@@ -169,8 +166,8 @@ DWORD floor_run(const DWORD *locker_pids, size_t nlockers, const WCHAR *const *f
     size_t found_cap = nlockers + 256, nfound = 0;
     DWORD *found = malloc(found_cap * sizeof *found);
     WCHAR *name = malloc(32768 * sizeof(WCHAR));
-    if (!set_build(&set, files, m) || !pids || !procs || !found || !name) {
-        set_free(&set); free(pids); free(procs); free(found); free(name);
+    if (!path_set_build(&set, files, m) || !pids || !procs || !found || !name) {
+        path_set_free(&set); free(pids); free(procs); free(found); free(name);
         return ERROR_OUTOFMEMORY;
     }
     memcpy(pids, locker_pids, nlockers * sizeof *pids);
@@ -192,7 +189,7 @@ DWORD floor_run(const DWORD *locker_pids, size_t nlockers, const WCHAR *const *f
             MODULEENTRY32W me = { sizeof me };
             for (BOOL mo = Module32FirstW(mods, &me); mo; mo = Module32NextW(mods, &me)) {
                 out->modules++;
-                if (set_has(&set, me.szExePath)) found_add(found, &nfound, found_cap, pe.th32ProcessID);
+                if (path_set_has(&set, me.szExePath)) found_add(found, &nfound, found_cap, pe.th32ProcessID);
             }
             CloseHandle(mods);
         }
@@ -220,14 +217,14 @@ DWORD floor_run(const DWORD *locker_pids, size_t nlockers, const WCHAR *const *f
             CloseHandle(dup);
             if (!len || len >= 32768) continue;
             out->resolved++;
-            if (set_has(&set, name)) found_add(found, &nfound, found_cap, pid);
+            if (path_set_has(&set, name)) found_add(found, &nfound, found_cap, pid);
         }
     }
     double t4 = bench_now_ms();
     out->resolve_ms = t4 - t3;
 
     for (size_t i = 0; i < nlockers; i++) if (procs[i]) CloseHandle(procs[i]);
-    set_free(&set); free(pids); free(procs); free(found); free(name);
+    path_set_free(&set); free(pids); free(procs); free(found); free(name);
     out->found = nfound;
     out->total_ms = bench_now_ms() - t0;
     return err;

@@ -80,12 +80,18 @@ def grid_figures(raw, variant="grid"):
     return floor, impls
 
 
-PROFILE_STEPS = ("store_read", "is_directory", "handles_all", "worker_poll", "images_modules", "process_facts", "services")
+# rmref's RmGetList steps as the bench replays them (profile.c), in rmref's order; a step rmref
+# skips at a point (no SCM listing when no found process was started by services.exe) has no
+# samples there and is shown as skipped. RmRegisterResources' path work is shown apart.
+PROFILE_STEPS = ("store_read", "dir_recheck", "handle_snapshot", "handle_names", "images_modules", "scm_children",
+                 "services", "process_facts", "image_facts", "window_pass")
+PROFILE_COUNTS = ("found", "rmref_found", "file_handles", "handles_named", "processes", "rechecked", "long_paths",
+                  "images", "windows", "scm_children", "services_listed", "services")
 
 
 def profile_figures(raw, floor, rm):
-    """Where RmGetList's time goes: the replayed steps (rmbench profile.c), with RmGetList's
-    own median and the floor's at the same point."""
+    """Where RmGetList's time goes: its current steps replayed (rmbench profile.c), with what
+    the replay counted, RmGetList's own median and the floor's at the same point."""
     out = []
     for r in raw:
         if r["kind"] != "profile":
@@ -94,11 +100,12 @@ def profile_figures(raw, floor, rm):
         steps = {k: stat(v) for k, v in r["steps_ms"].items()}
         total = sum(steps[k]["median"] for k in PROFILE_STEPS if steps.get(k))
         g, f = rm.get(key), floor.get(key)
-        out.append({"lockers": key[0], "files": key[1], "found": r["found"], "processes": r["processes"],
-                    "handles_resolved": r["handles_resolved"], "services": r["services"],
-                    "steps_ms": steps, "steps_total_ms": total,
-                    "rmref_ms": g["time_ms"]["median"] if g and g.get("time_ms") else None,
-                    "floor_ms": f["time_ms"]["median"] if f and f.get("time_ms") else None})
+        p = {"lockers": key[0], "files": key[1]}
+        p.update({k: r.get(k) for k in PROFILE_COUNTS})
+        p.update({"steps_ms": steps, "steps_total_ms": total,
+                  "rmref_ms": g["time_ms"]["median"] if g and g.get("time_ms") else None,
+                  "floor_ms": f["time_ms"]["median"] if f and f.get("time_ms") else None})
+        out.append(p)
     return out
 
 
@@ -335,21 +342,33 @@ def table(res):
                         ("%.2fx" % one[k]["ratio_to_floor"]) if one[k].get("ratio_to_floor") else "-"))
     if res["profile"]:
         lines.append("")
-        lines.append("Where RmGetList's time goes (steps replayed and timed by the bench, median ms)")
+        lines.append("Where RmGetList's time goes (rmref's current steps replayed and timed by the bench, median ms;"
+                     " skip = not taken at that point)")
         head = ("N", "M", "found") + PROFILE_STEPS + ("sum", "RmGetList", "floor")
         rows = [head]
         for p in res["profile"]:
             rows.append((str(p["lockers"]), str(p["files"]), str(p["found"]))
-                        + tuple(fmt_num(p["steps_ms"][x]["median"]) if p["steps_ms"].get(x) else "-" for x in PROFILE_STEPS)
+                        + tuple(fmt_num(p["steps_ms"][x]["median"]) if p["steps_ms"].get(x) else "skip"
+                                for x in PROFILE_STEPS)
                         + (fmt_num(p["steps_total_ms"]), fmt_num(p["rmref_ms"]), fmt_num(p["floor_ms"])))
         widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
         for r in rows:
             lines.append("  " + "  ".join(c.rjust(w) for c, w in zip(r, widths)))
         for p in res["profile"]:
+            scm = p.get("scm_children")
+            lines.append("  N=%d M=%d: the replay found %s process(es) (RmGetList %s); %s File handles in the snapshot,"
+                         " %s named; %s processes' modules scanned; %s of %d paths re-checked; %s distinct images;"
+                         " %s top-level windows in the window pass; SCM %s"
+                         % (p["lockers"], p["files"], p["found"], p["rmref_found"], p["file_handles"],
+                            p["handles_named"], p["processes"], p["rechecked"], p["files"], p["images"], p["windows"],
+                            "not asked (nothing found)" if scm is None or scm < 0 else
+                            "listed: %s services (%s found processes started by services.exe)" % (p["services"], scm)
+                            if p.get("services_listed") else
+                            "not listed (none of the found processes was started by services.exe)"))
             if p["steps_ms"].get("register_paths"):
-                lines.append("  RmRegisterResources' path work (GetFullPathNameW + GetLongPathNameW) for %d files: %s ms"
-                             % (p["files"], fmt_stat(p["steps_ms"]["register_paths"])))
-                break
+                lines.append("    RmRegisterResources' path work for %d files (GetFullPathNameW, GetLongPathNameW for"
+                             " %s with a '~', normalisation, GetFileAttributesW): %s ms"
+                             % (p["files"], p["long_paths"], fmt_stat(p["steps_ms"]["register_paths"])))
     lines.append("")
     lines.append("RmRegisterResources")
     for name, regs in res["register"].items():

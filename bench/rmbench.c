@@ -279,7 +279,7 @@ static void write_getlist(const options *o, const impl *im, size_t n, size_t m, 
 /* One point of the grid. variant "grid": the files of min(M, N) lockers plus free files;
  * "one_found": the file of one locker plus M-1 free files, so the result has one process
  * whatever N is (separates the cost of enumerating from the cost of reporting). With
- * profile set, the steps beyond the floor are replayed and timed afterwards (profile.c). */
+ * profile set, rmref's RmGetList steps are replayed and timed afterwards (profile.c). */
 static void run_point(const options *o, impl **ims, size_t nims, const lockers *lk, WCHAR **free_files, size_t m,
                       const char *variant, int profile)
 {
@@ -311,7 +311,7 @@ static void run_point(const options *o, impl **ims, size_t nims, const lockers *
         f_total[r] = fr.total_ms; f_snap[r] = fr.snapshot_ms; f_mod[r] = fr.modules_ms;
         f_res[r] = fr.resolve_ms; f_match[r] = fr.match_ms;
         for (size_t k = 0; k < nims; k++) {
-            /* rmref (index 0) last, so info[] holds its answer for the profile */
+            /* rmref (index 0) last: its call is the one nearest the profile's replay */
             size_t kk = nims - 1 - k;
             if (ps[kk].rc) continue;
             DWORD rc = impl_get_list(ims[kk], session[kk], info, cap, &ps[kk].found, &ps[kk].ms[r]);
@@ -337,12 +337,7 @@ static void run_point(const options *o, impl **ims, size_t nims, const lockers *
     jb_samples(&b, "match_ms", f_match, o->reps);
     out_line(o->out, &b);
     for (size_t k = 0; k < nims; k++) write_getlist(o, ims[k], n, m, nlocked, variant, &ps[k]);
-    if (profile && !ps[0].rc) {
-        DWORD *pids = malloc((ps[0].found ? ps[0].found : 1) * sizeof *pids);
-        for (UINT i = 0; pids && i < ps[0].found; i++) pids[i] = info[i].Process.dwProcessId;
-        profile_point(o->out, o->reps, floor_file_type(), key[0], files, m, pids, pids ? ps[0].found : 0, n);
-        free(pids);
-    }
+    if (profile && !ps[0].rc) profile_point(o->out, o->reps, key[0], files, m, ps[0].found, n);
     for (size_t k = 0; k < nims; k++) {
         if (session[k] && !ps[k].rc) ims[k]->end(session[k]);
         free(ps[k].ms);
