@@ -47,54 +47,6 @@ static const WCHAR *app_image(void)
     return path;
 }
 
-#define MAX_LISTED 64
-static RM_PROCESS_INFO listed[MAX_LISTED];
-static UINT nlisted;
-
-static UINT list_apps(DWORD h, const char *what)
-{
-    UINT *needed = rmc_guard_alloc(sizeof(UINT), "RmGetList pnProcInfoNeeded");
-    UINT *count = rmc_guard_alloc(sizeof(UINT), "RmGetList pnProcInfo");
-    DWORD *reasons = rmc_guard_alloc(sizeof(DWORD), "RmGetList lpdwRebootReasons");
-    RM_PROCESS_INFO *apps = NULL;
-    UINT cap = 0;
-    DWORD rc = ERROR_MORE_DATA;
-    char key[96];
-    for (int attempt = 0; attempt < 4; attempt++) {
-        *count = cap;
-        rc = pRmGetList(h, needed, count, apps, reasons);
-        if (rc != ERROR_MORE_DATA) break;
-        check(*needed <= MAX_LISTED, "%s: RmGetList needs %u entries; more than this case can involve", what, *needed);
-        if (apps) rmc_guard_free(apps);
-        cap = *needed;
-        apps = cap ? rmc_guard_alloc(cap * sizeof(RM_PROCESS_INFO), "RmGetList rgAffectedApps") : NULL;
-    }
-    snprintf(key, sizeof(key), "%s.RmGetList", what);
-    check_rc(key, rc, ERROR_SUCCESS);
-    check(*count <= cap, "%s: RmGetList filled %u entries of a %u-entry array", what, *count, cap);
-    nlisted = *count;
-    if (nlisted) memcpy(listed, apps, nlisted * sizeof(RM_PROCESS_INFO));
-    if (apps) rmc_guard_free(apps);
-    rmc_guard_free(needed);
-    rmc_guard_free(count);
-    rmc_guard_free(reasons);
-    return nlisted;
-}
-
-static const RM_PROCESS_INFO *listed_pid(DWORD pid)
-{
-    for (UINT i = 0; i < nlisted; i++)
-        if (listed[i].Process.dwProcessId == pid) return &listed[i];
-    return NULL;
-}
-
-static const RM_PROCESS_INFO *listed_service(const WCHAR *name)
-{
-    for (UINT i = 0; i < nlisted; i++)
-        if (!_wcsicmp(listed[i].strServiceShortName, name)) return &listed[i];
-    return NULL;
-}
-
 static int got_endsession_true(fixture_app *app)
 {
     const fixture_journal *j = fixture_app_journal(app);
@@ -136,8 +88,8 @@ static void no_shutdown_app(void **state)
     check(!fixture_app_wait_exit(app, STAYS_MS, NULL), "RmShutdown shut down an application filtered with RmNoShutdown");
     check(!got_endsession_true(app), "an application filtered with RmNoShutdown got WM_ENDSESSION(TRUE)");
     fixture_app_obs_journal(app, "journal");
-    list_apps(h, "after");
-    const RM_PROCESS_INFO *e = listed_pid(up.dwProcessId);
+    rmc_list(h, "after");
+    const RM_PROCESS_INFO *e = rmc_listed_pid(up.dwProcessId);
     check(e != NULL, "after RmShutdown, RmGetList does not list the filtered application (pid %lu)", up.dwProcessId);
     rmc_obs_hex("after.AppStatus", e->AppStatus);
     check(e->AppStatus & RmStatusShutdownMasked, "AppStatus is 0x%lx, RmStatusShutdownMasked (0x40) not set", e->AppStatus);
@@ -154,8 +106,8 @@ static void no_shutdown_service(void **state)
           fixture_service_state(svc));
     check(fixture_journal_find(fixture_service_journal(svc), "control", 0) < 0,
           "the service filtered with RmNoShutdown got a control request");
-    list_apps(h, "after");
-    const RM_PROCESS_INFO *e = listed_service(fixture_service_name(svc));
+    rmc_list(h, "after");
+    const RM_PROCESS_INFO *e = rmc_listed_service(fixture_service_name(svc));
     check(e != NULL, "after RmShutdown, RmGetList does not list the filtered service");
     rmc_obs_hex("after.AppStatus", e->AppStatus);
     check(e->AppStatus & RmStatusShutdownMasked, "AppStatus is 0x%lx, RmStatusShutdownMasked (0x40) not set", e->AppStatus);
@@ -174,8 +126,8 @@ static void no_restart_service(void **state)
           fixture_service_state(svc));
     rmc_obs_rc("RmRestart", pRmRestart(h, 0, NULL));
     check(!wait_service_state(svc, SERVICE_RUNNING, STAYS_MS), "RmRestart started a service filtered with RmNoRestart");
-    list_apps(h, "after");
-    const RM_PROCESS_INFO *e = listed_service(fixture_service_name(svc));
+    rmc_list(h, "after");
+    const RM_PROCESS_INFO *e = rmc_listed_service(fixture_service_name(svc));
     check(e != NULL, "after RmRestart, RmGetList does not list the filtered service");
     rmc_obs_hex("after.AppStatus", e->AppStatus);
     check(e->AppStatus & RmStatusRestartMasked, "AppStatus is 0x%lx, RmStatusRestartMasked (0x80) not set", e->AppStatus);
@@ -202,8 +154,8 @@ static void no_restart_app(void **state)
     size_t starts = fixture_journal_count(j, "start", 0);
     if (starts > 1) rmc_defer(kill_pid, (void *)(ULONG_PTR)fixture_journal_number(j->lines[fixture_journal_find(j, "start", 1)], "pid", 0));
     check(starts == 1, "RmRestart started an application filtered with RmNoRestart");
-    list_apps(h, "after");
-    const RM_PROCESS_INFO *e = listed_pid(pid);
+    rmc_list(h, "after");
+    const RM_PROCESS_INFO *e = rmc_listed_pid(pid);
     check(e != NULL, "after RmRestart, RmGetList does not list the filtered application");
     rmc_obs_hex("after.AppStatus", e->AppStatus);
     check(e->AppStatus & RmStatusRestartMasked, "AppStatus is 0x%lx, RmStatusRestartMasked (0x80) not set", e->AppStatus);

@@ -19,24 +19,6 @@ static const WCHAR unknown_key[] = L"fedcba9876543210FEDCBA9876543210";
 
 /* ---- helpers ------------------------------------------------------------------------------------ */
 
-/* The documented retry loop (§9): size with (0, NULL), then fetch into a guarded buffer of the
- * reported size, a few times while the list grows. *apps and *count are valid on success. */
-static DWORD full_list(DWORD h, RM_PROCESS_INFO **apps, UINT *count, DWORD *reasons)
-{
-    UINT needed = 0, n = 0;
-    DWORD rc = pRmGetList(h, &needed, &n, NULL, reasons);
-    *apps = NULL;
-    *count = 0;
-    for (int tries = 0; tries < 5 && rc == ERROR_MORE_DATA; tries++) {
-        if (*apps) rmc_guard_free(*apps);
-        n = needed;
-        *apps = rmc_guard_alloc(n * sizeof(RM_PROCESS_INFO), "RmGetList rgAffectedApps");
-        rc = pRmGetList(h, &needed, &n, *apps, reasons);
-    }
-    if (rc == ERROR_SUCCESS) *count = n;
-    return rc;
-}
-
 static int list_has_pid(const RM_PROCESS_INFO *apps, UINT count, DWORD pid)
 {
     for (UINT i = 0; i < count; i++)
@@ -50,7 +32,7 @@ static void check_primary_lists(DWORD h, DWORD pid, const char *what)
     RM_PROCESS_INFO *apps;
     UINT count;
     DWORD reasons = 0;
-    DWORD rc = full_list(h, &apps, &count, &reasons);
+    DWORD rc = rmc_get_list_all(h, &apps, &count, &reasons);
     check_rc("RmGetList(primary)", rc, ERROR_SUCCESS);
     rmc_obs_int("primary.count", count);
     check(list_has_pid(apps, count, pid), "the primary's RmGetList (%u entries) does not name pid %lu, %s",
@@ -71,7 +53,6 @@ static int secondary_joined(fixture_secondary *sec)
     rmc_obs_str("secondary.RmJoinSession", "did not return");
     return 0;
 }
-
 
 static void wfmt(WCHAR *out, size_t n, const WCHAR *fmt, ...)
 {
@@ -162,7 +143,7 @@ static void end_leaves_session_usable(void **state)
     RM_PROCESS_INFO *apps;
     UINT count;
     DWORD reasons = 0;
-    check_rc("RmGetList(primary, after the secondary left)", full_list(h, &apps, &count, &reasons), ERROR_SUCCESS);
+    check_rc("RmGetList(primary, after the secondary left)", rmc_get_list_all(h, &apps, &count, &reasons), ERROR_SUCCESS);
     /* Whether the secondary's registration outlives its leaving is not documented: recorded. */
     rmc_obs_bool("secondary_registration_kept", list_has_pid(apps, count, fixture_app_pid(app)));
     LPCWSTR files[] = {other};

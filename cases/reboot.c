@@ -16,15 +16,8 @@
 /* The documented retry loop (§9) into a guarded buffer; fails the case unless it succeeds. */
 static UINT full_list(DWORD h, RM_PROCESS_INFO **apps, DWORD *reasons)
 {
-    UINT needed = 0, n = 0;
-    DWORD rc = pRmGetList(h, &needed, &n, NULL, reasons);
-    *apps = NULL;
-    for (int tries = 0; tries < 5 && rc == ERROR_MORE_DATA; tries++) {
-        if (*apps) rmc_guard_free(*apps);
-        n = needed;
-        *apps = rmc_guard_alloc(n * sizeof(RM_PROCESS_INFO), "RmGetList rgAffectedApps");
-        rc = pRmGetList(h, &needed, &n, *apps, reasons);
-    }
+    UINT n = 0;
+    DWORD rc = rmc_get_list_all(h, apps, &n, reasons);
     check_rc("RmGetList", rc, ERROR_SUCCESS);
     rmc_obs_int("list.count", n);
     rmc_obs_hex("reasons", *reasons);

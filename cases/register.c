@@ -9,23 +9,6 @@
 
 #define S_LIST (RMX(StartSession) | RMX(EndSession) | RMX(RegisterResources) | RMX(GetList))
 
-/* The documented retry loop (§9) into a guarded buffer; *apps / *count valid on success. */
-static DWORD full_list(DWORD h, RM_PROCESS_INFO **apps, UINT *count, DWORD *reasons)
-{
-    UINT needed = 0, n = 0;
-    DWORD rc = pRmGetList(h, &needed, &n, NULL, reasons);
-    *apps = NULL;
-    *count = 0;
-    for (int tries = 0; tries < 5 && rc == ERROR_MORE_DATA; tries++) {
-        if (*apps) rmc_guard_free(*apps);
-        n = needed;
-        *apps = rmc_guard_alloc(n * sizeof(RM_PROCESS_INFO), "RmGetList rgAffectedApps");
-        rc = pRmGetList(h, &needed, &n, *apps, reasons);
-    }
-    if (rc == ERROR_SUCCESS) *count = n;
-    return rc;
-}
-
 /* How many entries name pid. */
 static unsigned entries_for(const RM_PROCESS_INFO *apps, UINT count, DWORD pid)
 {
@@ -40,7 +23,7 @@ static unsigned listed(DWORD h, DWORD pid)
     RM_PROCESS_INFO *apps;
     UINT count;
     DWORD reasons = 0;
-    check_rc("RmGetList", full_list(h, &apps, &count, &reasons), ERROR_SUCCESS);
+    check_rc("RmGetList", rmc_get_list_all(h, &apps, &count, &reasons), ERROR_SUCCESS);
     rmc_obs_int("list.count", count);
     return entries_for(apps, count, pid);
 }
@@ -155,7 +138,7 @@ static void path_forms(void **state)
     RM_PROCESS_INFO *apps;
     UINT count;
     DWORD reasons = 0;
-    rc = full_list(h, &apps, &count, &reasons);
+    rc = rmc_get_list_all(h, &apps, &count, &reasons);
     rmc_obs_rc("RmGetList", rc);
     if (rc == ERROR_SUCCESS) rmc_obs_bool("locker_found", entries_for(apps, count, fixture_app_pid(app)) > 0);
 }
@@ -206,7 +189,7 @@ static void missing_resource(void **state)
     RM_PROCESS_INFO *apps;
     UINT count;
     DWORD reasons = 0;
-    rc = full_list(h, &apps, &count, &reasons);
+    rc = rmc_get_list_all(h, &apps, &count, &reasons);
     rmc_obs_rc("RmGetList", rc);
     rmc_obs_int("count", count);
     rmc_obs_hex("reasons", reasons);

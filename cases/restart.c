@@ -50,55 +50,6 @@ static fixture_app *start_locker(WCHAR file[MAX_PATH], const WCHAR *name, const 
     return fixture_app_start(L"--lock \"%ls\" %ls", file, options);
 }
 
-#define MAX_LISTED 64
-static RM_PROCESS_INFO listed[MAX_LISTED];
-static UINT nlisted;
-
-/* RmGetList with guarded out-parameters and the bounded retry of §9; fails unless ERROR_SUCCESS. */
-static UINT list_apps(DWORD h, const char *what)
-{
-    UINT *needed = rmc_guard_alloc(sizeof(UINT), "RmGetList pnProcInfoNeeded");
-    UINT *count = rmc_guard_alloc(sizeof(UINT), "RmGetList pnProcInfo");
-    DWORD *reasons = rmc_guard_alloc(sizeof(DWORD), "RmGetList lpdwRebootReasons");
-    RM_PROCESS_INFO *apps = NULL;
-    UINT cap = 0;
-    DWORD rc = ERROR_MORE_DATA;
-    char key[96];
-    for (int attempt = 0; attempt < 4; attempt++) {
-        *count = cap;
-        rc = pRmGetList(h, needed, count, apps, reasons);
-        if (rc != ERROR_MORE_DATA) break;
-        check(*needed <= MAX_LISTED, "%s: RmGetList needs %u entries; more than this case can involve", what, *needed);
-        if (apps) rmc_guard_free(apps);
-        cap = *needed;
-        apps = cap ? rmc_guard_alloc(cap * sizeof(RM_PROCESS_INFO), "RmGetList rgAffectedApps") : NULL;
-    }
-    snprintf(key, sizeof(key), "%s.RmGetList", what);
-    check_rc(key, rc, ERROR_SUCCESS);
-    check(*count <= cap, "%s: RmGetList filled %u entries of a %u-entry array", what, *count, cap);
-    nlisted = *count;
-    if (nlisted) memcpy(listed, apps, nlisted * sizeof(RM_PROCESS_INFO));
-    if (apps) rmc_guard_free(apps);
-    rmc_guard_free(needed);
-    rmc_guard_free(count);
-    rmc_guard_free(reasons);
-    return nlisted;
-}
-
-static const RM_PROCESS_INFO *listed_pid(DWORD pid)
-{
-    for (UINT i = 0; i < nlisted; i++)
-        if (listed[i].Process.dwProcessId == pid) return &listed[i];
-    return NULL;
-}
-
-static const RM_PROCESS_INFO *listed_service(const WCHAR *name)
-{
-    for (UINT i = 0; i < nlisted; i++)
-        if (!_wcsicmp(listed[i].strServiceShortName, name)) return &listed[i];
-    return NULL;
-}
-
 static void obs_status(const char *key, const RM_PROCESS_INFO *e)
 {
     if (e) rmc_obs_hex(key, e->AppStatus);
@@ -166,8 +117,8 @@ static void registered_app(void **state)
                                     L"--window main --restart-cmdline \"--window none --title restarted-by-rm\"");
     DWORD pid = fixture_app_pid(app);
     DWORD h = session_with_file(file);
-    list_apps(h, "before");
-    const RM_PROCESS_INFO *e = listed_pid(pid);
+    rmc_list(h, "before");
+    const RM_PROCESS_INFO *e = rmc_listed_pid(pid);
     check(e != NULL, "before: RmGetList does not list the fixture (pid %lu)", pid);
     rmc_obs_bool("before.bRestartable", e->bRestartable);
     check(e->bRestartable, "a fixture registered with RegisterApplicationRestart has bRestartable FALSE");
@@ -188,8 +139,8 @@ static void registered_app(void **state)
     fixture_app_wait_line(app, "ready", 2, WAIT_MS);
     fixture_app_obs_journal(app, "journal");
 
-    list_apps(h, "after");
-    const RM_PROCESS_INFO *old_e = listed_pid(pid), *new_e = listed_pid(new_pid);
+    rmc_list(h, "after");
+    const RM_PROCESS_INFO *old_e = rmc_listed_pid(pid), *new_e = rmc_listed_pid(new_pid);
     obs_status("after.AppStatus(old pid)", old_e);
     obs_status("after.AppStatus(new pid)", new_e);
     check((old_e && (old_e->AppStatus & RmStatusRestarted)) || (new_e && (new_e->AppStatus & RmStatusRestarted)),
@@ -204,8 +155,8 @@ static void unregistered_app(void **state)
     fixture_app *app = start_locker(file, L"unregistered.bin", L"--window main");
     DWORD pid = fixture_app_pid(app);
     DWORD h = session_with_file(file);
-    list_apps(h, "before");
-    const RM_PROCESS_INFO *e = listed_pid(pid);
+    rmc_list(h, "before");
+    const RM_PROCESS_INFO *e = rmc_listed_pid(pid);
     check(e != NULL, "before: RmGetList does not list the fixture (pid %lu)", pid);
     rmc_obs_bool("before.bRestartable", e->bRestartable);
     check_rc("RmShutdown", pRmShutdown(h, 0, NULL), ERROR_SUCCESS);
@@ -213,8 +164,8 @@ static void unregistered_app(void **state)
     rmc_obs_rc("RmRestart", pRmRestart(h, 0, NULL));
     size_t starts = wait_count(app, "start", 2, STAYS_MS);
     check(starts == 1, "an application not registered for restart was started again (%zu start lines)", starts);
-    list_apps(h, "after");
-    e = listed_pid(pid);
+    rmc_list(h, "after");
+    e = rmc_listed_pid(pid);
     obs_status("after.AppStatus", e);
     check(!e || !(e->AppStatus & RmStatusRestarted), "AppStatus 0x%lx claims RmStatusRestarted for an application that was not restarted",
           e ? e->AppStatus : 0);
@@ -228,8 +179,8 @@ static void no_patch(void **state)
     fixture_app *app = start_locker(file, L"no-patch.bin", L"--window main --restart-cmdline \"--window none\" --restart-flags 4");
     DWORD pid = fixture_app_pid(app);
     DWORD h = session_with_file(file);
-    list_apps(h, "before");
-    const RM_PROCESS_INFO *e = listed_pid(pid);
+    rmc_list(h, "before");
+    const RM_PROCESS_INFO *e = rmc_listed_pid(pid);
     if (e) rmc_obs_bool("before.bRestartable", e->bRestartable);
     wait_uptime(app);
     DWORD rc = pRmShutdown(h, 0, NULL);
@@ -289,8 +240,8 @@ static void service_restarted(void **state)
     check(wait_service_state(svc, SERVICE_RUNNING, WAIT_MS), "the service is in state %lu after RmRestart returned 0",
           fixture_service_state(svc));
     fixture_service_wait_line(svc, "SERVICE_RUNNING", 2, WAIT_MS);
-    list_apps(h, "after");
-    const RM_PROCESS_INFO *e = listed_service(fixture_service_name(svc));
+    rmc_list(h, "after");
+    const RM_PROCESS_INFO *e = rmc_listed_service(fixture_service_name(svc));
     obs_status("after.AppStatus", e);
     check(e != NULL, "after RmRestart, RmGetList has no entry for the service");
     check(e->AppStatus & RmStatusRestarted, "the service's AppStatus after RmRestart is 0x%lx, RmStatusRestarted (0x8) not set",

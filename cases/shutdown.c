@@ -40,66 +40,15 @@ static fixture_app *start_locker(WCHAR file[MAX_PATH], const WCHAR *name, const 
     return fixture_app_start(L"--lock \"%ls\" %ls", file, options);
 }
 
-/* The latest RmGetList result, copied out of the guarded buffers. */
-#define MAX_LISTED 64
-static RM_PROCESS_INFO listed[MAX_LISTED];
-static UINT nlisted;
-
-/* RmGetList with guarded out-parameters and the documented bounded retry (§9); fails unless it
- * ends in ERROR_SUCCESS. */
-static UINT list_apps(DWORD h, const char *what)
-{
-    UINT *needed = rmc_guard_alloc(sizeof(UINT), "RmGetList pnProcInfoNeeded");
-    UINT *count = rmc_guard_alloc(sizeof(UINT), "RmGetList pnProcInfo");
-    DWORD *reasons = rmc_guard_alloc(sizeof(DWORD), "RmGetList lpdwRebootReasons");
-    RM_PROCESS_INFO *apps = NULL;
-    UINT cap = 0;
-    DWORD rc = ERROR_MORE_DATA;
-    char key[96];
-    for (int attempt = 0; attempt < 4 && rc == ERROR_MORE_DATA; attempt++) {
-        *count = cap;
-        rc = pRmGetList(h, needed, count, apps, reasons);
-        if (rc != ERROR_MORE_DATA) break;
-        check(*needed <= MAX_LISTED, "%s: RmGetList needs %u entries; more than this case can involve", what, *needed);
-        if (apps) rmc_guard_free(apps);
-        cap = *needed;
-        apps = cap ? rmc_guard_alloc(cap * sizeof(RM_PROCESS_INFO), "RmGetList rgAffectedApps") : NULL;
-    }
-    snprintf(key, sizeof(key), "%s.RmGetList", what);
-    check_rc(key, rc, ERROR_SUCCESS);
-    check(*count <= cap, "%s: RmGetList filled %u entries of a %u-entry array", what, *count, cap);
-    nlisted = *count;
-    if (nlisted) memcpy(listed, apps, nlisted * sizeof(RM_PROCESS_INFO));
-    if (apps) rmc_guard_free(apps);
-    rmc_guard_free(needed);
-    rmc_guard_free(count);
-    rmc_guard_free(reasons);
-    return nlisted;
-}
-
-static const RM_PROCESS_INFO *listed_pid(DWORD pid)
-{
-    for (UINT i = 0; i < nlisted; i++)
-        if (listed[i].Process.dwProcessId == pid) return &listed[i];
-    return NULL;
-}
-
-static const RM_PROCESS_INFO *listed_service(const WCHAR *name)
-{
-    for (UINT i = 0; i < nlisted; i++)
-        if (!_wcsicmp(listed[i].strServiceShortName, name)) return &listed[i];
-    return NULL;
-}
-
 /* Lists the session and fails unless the process is among the affected applications. */
 static const RM_PROCESS_INFO *expect_listed(DWORD h, DWORD pid, const char *what)
 {
-    list_apps(h, what);
-    const RM_PROCESS_INFO *e = listed_pid(pid);
+    rmc_list(h, what);
+    const RM_PROCESS_INFO *e = rmc_listed_pid(pid);
     char key[96];
     snprintf(key, sizeof(key), "%s.listed", what);
     rmc_obs_bool(key, e != NULL);
-    check(e != NULL, "%s: RmGetList lists %u entries, none for the fixture (pid %lu)", what, nlisted, pid);
+    check(e != NULL, "%s: RmGetList lists %u entries, none for the fixture (pid %lu)", what, rmc_listed_count(), pid);
     snprintf(key, sizeof(key), "%s.ApplicationType", what);
     rmc_obs_int(key, e->ApplicationType);
     snprintf(key, sizeof(key), "%s.AppStatus", what);
@@ -214,10 +163,10 @@ static void gui_stopped_status(void **state)
     DWORD pid = fixture_app_pid(app);
     check_rc("RmShutdown", pRmShutdown(h, 0, NULL), ERROR_SUCCESS);
     check(fixture_app_wait_exit(app, GONE_MS, NULL), "the fixture still runs %u ms after RmShutdown returned 0", GONE_MS);
-    list_apps(h, "after");
-    const RM_PROCESS_INFO *e = listed_pid(pid);
+    rmc_list(h, "after");
+    const RM_PROCESS_INFO *e = rmc_listed_pid(pid);
     obs_status("after.AppStatus", e);
-    check(e != NULL, "after RmShutdown, RmGetList lists %u entries, none for the stopped fixture (pid %lu)", nlisted, pid);
+    check(e != NULL, "after RmShutdown, RmGetList lists %u entries, none for the stopped fixture (pid %lu)", rmc_listed_count(), pid);
     check(e->AppStatus & RmStatusStopped, "AppStatus after RmShutdown is 0x%lx, RmStatusStopped (0x2) not set", e->AppStatus);
     check(!(e->AppStatus & RmStatusRunning), "AppStatus after RmShutdown is 0x%lx, still RmStatusRunning", e->AppStatus);
 }
@@ -234,8 +183,8 @@ static void veto_fails(void **state)
     fixture_app_obs_journal(app, "journal");
     check(fixture_journal_find(fixture_app_journal(app), "WM_QUERYENDSESSION", 0) >= 0, "the fixture never got WM_QUERYENDSESSION");
     check(!journal_has_endsession_true(app), "the vetoing fixture got WM_ENDSESSION(TRUE)");
-    list_apps(h, "after");
-    obs_status("after.AppStatus", listed_pid(pid));
+    rmc_list(h, "after");
+    obs_status("after.AppStatus", rmc_listed_pid(pid));
 }
 
 static void veto_cancels_all(void **state)
@@ -332,8 +281,8 @@ static void windowless_not_forced(void **state)
     expect_listed(h, pid, "before");
     check_rc("RmShutdown(window-less, no force)", pRmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
     check(!fixture_app_wait_exit(app, 0, NULL), "the window-less fixture was ended without RmForceShutdown");
-    list_apps(h, "after");
-    obs_status("after.AppStatus", listed_pid(pid));
+    rmc_list(h, "after");
+    obs_status("after.AppStatus", rmc_listed_pid(pid));
 }
 
 static void windowless_forced(void **state)
@@ -413,8 +362,8 @@ static void service_stopped(void **state)
     int c = journal_find_with(j, "control", "code", SERVICE_CONTROL_STOP, 0);
     check(c >= 0, "the service never got SERVICE_CONTROL_STOP: it was not stopped through the SCM");
     check(fixture_journal_find(j, "SERVICE_STOPPED", (size_t)c) > c, "no SERVICE_STOPPED after the stop control");
-    list_apps(h, "after");
-    const RM_PROCESS_INFO *e = listed_service(fixture_service_name(svc));
+    rmc_list(h, "after");
+    const RM_PROCESS_INFO *e = rmc_listed_service(fixture_service_name(svc));
     obs_status("after.AppStatus", e);
 }
 
@@ -434,8 +383,8 @@ static void service_dependents(void **state)
     const fixture_journal *j = fixture_service_journal(dep);
     check(journal_find_with(j, "control", "code", SERVICE_CONTROL_STOP, 0) >= 0,
           "the dependent never got SERVICE_CONTROL_STOP");
-    list_apps(h, "after");
-    obs_status("after.dependent.AppStatus", listed_service(fixture_service_name(dep)));
+    rmc_list(h, "after");
+    obs_status("after.dependent.AppStatus", rmc_listed_service(fixture_service_name(dep)));
 }
 
 /* ---- flags ----------------------------------------------------------------------------------- */
@@ -486,8 +435,8 @@ static void second_shutdown(void **state)
     check_rc("RmShutdown(first)", pRmShutdown(h, 0, NULL), ERROR_SUCCESS);
     fixture_app_wait_exit(app, GONE_MS, NULL);
     rmc_obs_rc("RmShutdown(second)", pRmShutdown(h, 0, NULL));
-    list_apps(h, "after");
-    obs_status("after.AppStatus", listed_pid(fixture_app_pid(app)));
+    rmc_list(h, "after");
+    obs_status("after.AppStatus", rmc_listed_pid(fixture_app_pid(app)));
 }
 
 static void retry_after_fail(void **state)

@@ -122,6 +122,19 @@ DWORD rmc_session_start(WCHAR key[CCH_RM_SESSION_KEY + 1]);
 /* Ends the session after the case (RmEndSession; the return code is not checked). */
 void rmc_session_end_later(DWORD handle);
 
+/* ---- RmGetList the way installers call it (§9) --------------------------------------------------
+ * The documented retry loop: size with (0, NULL), then fetch into a guarded buffer of the size
+ * reported, up to 5 rounds while the list grows. Every out-parameter is guarded. */
+/* Returns RmGetList's last code; on ERROR_SUCCESS *apps (a guarded buffer, released after the
+ * case or with rmc_guard_free) holds *count entries and *reasons the reboot reasons. */
+DWORD rmc_get_list_all(DWORD h, RM_PROCESS_INFO **apps, UINT *count, DWORD *reasons);
+/* Same, but fails the case unless it ends in ERROR_SUCCESS (recorded as "<what>.RmGetList") and
+ * keeps the list as "the last list" until the next call; returns its length. */
+UINT rmc_list(DWORD h, const char *what);
+UINT rmc_listed_count(void);
+const RM_PROCESS_INFO *rmc_listed_pid(DWORD pid);              /* in the last list, or NULL */
+const RM_PROCESS_INFO *rmc_listed_service(const WCHAR *name);  /* by service short name, or NULL */
+
 /* ---- error names ---------------------------------------------------------------------------- */
 const char *rmc_error_name(DWORD code);   /* "ERROR_MORE_DATA", or "error" when unknown */
 /* "ERROR_MORE_DATA (234)"; uses a rotating static buffer (several may appear in one printf). */
