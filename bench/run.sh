@@ -113,6 +113,7 @@ run_bg "$BIN/rmbench.exe" grid --bin "$(winpath "$BIN")" --out "$(winpath "$RAW"
     --lockers "$LOCKERS" --files "$FILES" --reps "$REPS" || { say "rmbench exited with $rc"; failed=1; }
 
 if [ -n "$SUITE" ]; then
+    suite_jobs=4    # as ./rmc conform runs the suite
     case_args=
     [ -n "$SMOKE" ] && case_args="--case meta.*"
     i=1
@@ -122,11 +123,11 @@ if [ -n "$SUITE" ]; then
         say "full suite against rmref.dll, run $i of $SUITE_REPS"
         start=$(date +%s.%N)
         # shellcheck disable=SC2086
-        if run_bg "$BIN/rmconform.exe" --dll "$(winpath "$BIN/rmref.dll")" --jobs 2 --quiet \
+        if run_bg "$BIN/rmconform.exe" --dll "$(winpath "$BIN/rmref.dll")" --jobs "$suite_jobs" --quiet \
                 $case_args --out "$(winpath "$dir")" >"$OUT/suite-$i.log" 2>&1; then rc=0; fi
         end=$(date +%s.%N)
-        printf '{"kind": "suite", "rep": %s, "start": %s, "end": %s, "rc": %s, "jobs": 2, "results": "%s"}\n' \
-            "$i" "$start" "$end" "$rc" "$dir/results.json" >>"$SUITE_RAW"
+        printf '{"kind": "suite", "rep": %s, "start": %s, "end": %s, "rc": %s, "jobs": %s, "results": "%s"}\n' \
+            "$i" "$start" "$end" "$rc" "$suite_jobs" "$dir/results.json" >>"$SUITE_RAW"
         # 0: every case passed, 1: some did not (still a timing); 2 and up: the run failed
         [ "$rc" -le 1 ] || { say "rmconform exited with $rc (see $OUT/suite-$i.log)"; failed=1; }
         i=$((i + 1))
