@@ -11,12 +11,19 @@ rmc_wine_env() {
     export WINEPREFIX WINEARCH WINEDEBUG WINEDLLOVERRIDES
 }
 
-# rmc_wine_server_start: start the prefix's wineserver detached from our stdout/stderr. Otherwise
-# the first Wine program starts it and it inherits that program's pipes, so whoever reads them
-# (CTest, CI) waits until the server exits. Does nothing when one already runs. Call after
-# rmc_wine_env.
+# rmc_wine_server_start: start the prefix's wineserver and Wine's session processes (services,
+# winedevice, plugplay, rpcss) detached from our stdout/stderr. Otherwise the first Wine program
+# starts them and they inherit its pipes, so whoever reads those (CTest, CI) waits until they
+# exit. Cheap when the server already runs (its socket exists). Call after rmc_wine_env.
 rmc_wine_server_start() {
+    # The server's socket: <tmp>/wine-<random>/server-<dev>-<inode of the prefix>/socket on
+    # Debian's Wine 8 (/tmp/.wine-<uid>/... upstream).
+    _id=server-$(stat -L -c %D "$WINEPREFIX" 2>/dev/null)-$(printf %x "$(stat -L -c %i "$WINEPREFIX" 2>/dev/null || echo 0)")
+    for _sock in /tmp/wine-*/"$_id"/socket "/tmp/.wine-$(id -u)/$_id/socket"; do
+        [ -S "$_sock" ] && return 0
+    done
     wineserver -p5 </dev/null >/dev/null 2>&1 || true
+    wine cmd.exe /c exit </dev/null >/dev/null 2>&1 || true
 }
 
 # rmc_wine_prefix_init PREFIX: create the prefix once (null graphics driver, no crash
