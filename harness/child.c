@@ -151,6 +151,22 @@ static void install_crash_handlers(void)
     SetUnhandledExceptionFilter(crash_filter);
 }
 
+/* A console control event reaching the case process means something shut the case process down
+ * (e.g. an implementation that took it for a user of a registered file). Without this, the
+ * default handler ends the process silently; record what happened instead. */
+static BOOL WINAPI console_event_handler(DWORD event)
+{
+    static const char *const names[] = {"CTRL_C_EVENT", "CTRL_BREAK_EVENT", "CTRL_CLOSE_EVENT", "?", "?",
+                                        "CTRL_LOGOFF_EVENT", "CTRL_SHUTDOWN_EVENT"};
+    char msg[200], json[260];
+    snprintf(msg, sizeof msg, "the case process itself received console control event %s (%lu) and was ended",
+             event < 7 ? names[event] : "?", (unsigned long)event);
+    json_into(json, sizeof json, msg);
+    record_line("C", "0xC000013A", json);
+    TerminateProcess(GetCurrentProcess(), 0xC000013Au);   /* STATUS_CONTROL_C_EXIT */
+    return TRUE;
+}
+
 /* ---- one case ------------------------------------------------------------------------------ */
 static const rmc_case *running;
 
@@ -174,6 +190,7 @@ int child_main(const rmc_options *o)
     install_crash_handlers();
     if (!o->record) { fputs("rmconform: --child needs --record\n", stderr); return RMC_EXIT_BAD_INPUT; }
     record_open(o->record);
+    SetConsoleCtrlHandler(console_event_handler, TRUE);
     char *id = utf8_from_wide(o->child_case);
     running = registry_find(id);
     if (!running) {
