@@ -107,6 +107,61 @@ static DWORD WINAPI handle_worker(void *param)
     return 0;
 }
 
+/* ---- processes that are resolving handle names themselves --------------------------------
+ * Naming another process's handle means duplicating it into ours for a moment. Another RM
+ * (rmref in an installer next door) that takes its snapshot then would see us as a user of
+ * that file and shut us down. So while this process resolves names it holds a named event
+ * "Local\rmref.resolving-handles.<pid>", and handles of a process that holds one are left out
+ * of the snapshot: they are that process's transient duplicates. A process really using a file
+ * is missed only while it is itself listing, which lasts a fraction of a second. */
+static CRITICAL_SECTION marker_lock;
+static INIT_ONCE marker_once = INIT_ONCE_STATIC_INIT;
+static LONG marker_users;
+static HANDLE marker_event;
+
+static BOOL CALLBACK marker_init(INIT_ONCE *once, void *param, void **ctx)
+{
+    InitializeCriticalSection(&marker_lock);
+    return TRUE;
+}
+
+static void marker_name(WCHAR name[64], DWORD pid)
+{
+    swprintf(name, 64, L"Local\\rmref.resolving-handles.%lu", (unsigned long)pid);
+}
+
+static void marker_enter(void)
+{
+    InitOnceExecuteOnce(&marker_once, marker_init, NULL, NULL);
+    EnterCriticalSection(&marker_lock);
+    if (marker_users++ == 0) {
+        WCHAR name[64];
+        marker_name(name, GetCurrentProcessId());
+        marker_event = CreateEventW(NULL, TRUE, FALSE, name);
+    }
+    LeaveCriticalSection(&marker_lock);
+}
+
+static void marker_leave(void)
+{
+    EnterCriticalSection(&marker_lock);
+    if (--marker_users == 0 && marker_event) {
+        CloseHandle(marker_event);
+        marker_event = NULL;
+    }
+    LeaveCriticalSection(&marker_lock);
+}
+
+static int is_resolving_handles(DWORD pid)
+{
+    WCHAR name[64];
+    marker_name(name, pid);
+    HANDLE h = OpenEventW(SYNCHRONIZE, FALSE, name);
+    if (!h) return 0;
+    CloseHandle(h);
+    return 1;
+}
+
 /* Read the system handle table into w (pids, values), keeping File objects only when the
  * File type index can be learned. */
 static DWORD read_handle_table(hwork *w)
@@ -159,6 +214,21 @@ static DWORD read_handle_table(hwork *w)
             w->values[w->n] = (HANDLE)value;
             w->n++;
         }
+        /* drop the transient duplicates of processes that are naming handles right now */
+        DWORD last_pid = 0;
+        int last_marked = 0;
+        size_t kept = 0;
+        for (size_t i = 0; !err && i < w->n; i++) {
+            if (w->pids[i] != self_pid && w->pids[i] != last_pid) {
+                last_pid = w->pids[i];
+                last_marked = is_resolving_handles(last_pid);
+            }
+            if (w->pids[i] != self_pid && last_marked) continue;
+            w->pids[kept] = w->pids[i];
+            w->values[kept] = w->values[i];
+            kept++;
+        }
+        if (!err) w->n = kept;
         if (!err && !(w->paths = calloc(w->n ? w->n : 1, sizeof *w->paths))) err = ERROR_OUTOFMEMORY;
     }
     free(buf);
@@ -188,6 +258,7 @@ static DWORD enum_open_handles(rmref_file_user_fn fn, void *cookie)
     if (!w) return ERROR_OUTOFMEMORY;
     w->refs = 1;
     DWORD err = read_handle_table(w);
+    marker_enter();
     size_t from = 0, taken = 0;
     while (!err && from < w->n) {
         worker *k = start_worker(w, from);
@@ -219,6 +290,7 @@ static DWORD enum_open_handles(rmref_file_user_fn fn, void *cookie)
         worker_release(k);
     }
     hwork_release(w);
+    marker_leave();
     return err;
 }
 
