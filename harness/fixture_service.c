@@ -1,5 +1,6 @@
 /* fixture_service.c — the service fixture (rmfx-svc.exe): install, start, stop, delete, and the runner's clean-up of services a case left behind. */
 #include "fixture_internal.h"
+#include "svc_remove.h"   /* shared with rmfx-svc (fixtures/) */
 
 /* ---- services ------------------------------------------------------------------------------------ */
 
@@ -9,38 +10,6 @@ struct fixture_service {
     journal_file journal;
     int deleted;
 };
-
-/* Stop, end the process if it does not stop, delete. Shared with the runner's cleanup, so it
- * uses no case context. Returns 0 or the error of DeleteService. */
-static DWORD service_remove(SC_HANDLE scm, const WCHAR *name)
-{
-    SERVICE_STATUS_PROCESS st = { 0 };
-    SERVICE_STATUS ss;
-    DWORD got, err = ERROR_SUCCESS;
-    SC_HANDLE svc = OpenServiceW(scm, name, SERVICE_STOP | SERVICE_QUERY_STATUS | DELETE);
-    if (!svc) return GetLastError();
-    /* A service that refuses the stop is ended at once; one that is slow gets 3 s. */
-    int refused = !ControlService(svc, SERVICE_CONTROL_STOP, &ss) && GetLastError() != ERROR_SERVICE_NOT_ACTIVE;
-    for (int i = 0; i < 60; i++) {
-        if (!QueryServiceStatusEx(svc, SC_STATUS_PROCESS_INFO, (BYTE *)&st, sizeof(st), &got)) break;
-        if (st.dwCurrentState == SERVICE_STOPPED) break;
-        if (i == (refused ? 0 : 30) && st.dwProcessId) {
-            /* Refused or too slow: end it. The SCM may take a while to notice (Wine's does),
-             * so the process's end is what we wait for. */
-            HANDLE p = OpenProcess(PROCESS_TERMINATE | SYNCHRONIZE, FALSE, st.dwProcessId);
-            if (p) {
-                TerminateProcess(p, 0xF4);
-                WaitForSingleObject(p, 5000);
-                CloseHandle(p);
-            }
-            break;
-        }
-        Sleep(100);
-    }
-    if (!DeleteService(svc) && (err = GetLastError()) == ERROR_SERVICE_MARKED_FOR_DELETE) err = ERROR_SUCCESS;
-    CloseServiceHandle(svc);
-    return err;
-}
 
 static void service_cleanup(void *arg)
 {
@@ -204,7 +173,7 @@ RM_UNIQUE_PROCESS fixture_service_unique_process(fixture_service *svc)
 void fixture_service_delete(fixture_service *svc)
 {
     SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
-    DWORD err = scm ? service_remove(scm, svc->name) : GetLastError();
+    DWORD err = scm ? svc_remove(scm, svc->name, 0xF4) : GetLastError();
     if (scm) CloseServiceHandle(scm);
     svc->deleted = 1;
     if (err && err != ERROR_SERVICE_DOES_NOT_EXIST)
@@ -261,7 +230,7 @@ void fixture_services_cleanup(const WCHAR *run_id)
         const WCHAR *name = s[i].lpServiceName;
         if (_wcsnicmp(name, prefix, wcslen(prefix))) continue;
         if (!run_id && service_owner_alive(scm, name)) continue;
-        DWORD err = service_remove(scm, name);
+        DWORD err = svc_remove(scm, name, 0xF4);
         fprintf(stderr, "rmconform: removed leftover fixture service %ls (%s)\n", name, rmc_error_name(err));
     }
 done:
