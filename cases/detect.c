@@ -57,14 +57,6 @@ static void obs_entry(const RM_PROCESS_INFO *e)
     rmc_obs_bool("bRestartable", e->bRestartable);
 }
 
-static DWORD session_with_file(const WCHAR *file)
-{
-    DWORD h = rmc_session_start(NULL);
-    LPCWSTR files[] = {file};
-    check_rc("RmRegisterResources", pRmRegisterResources(h, 1, files, 0, NULL, 0, NULL), ERROR_SUCCESS);
-    return h;
-}
-
 static DWORD session_with_process(fixture_app *app)
 {
     DWORD h = rmc_session_start(NULL);
@@ -87,23 +79,23 @@ static void found(void **state)
     case HOLD_LOCK:
         rmc_case_file(file, L"locked.bin", 1);
         app = fixture_app_start(L"--window none --lock \"%ls\"", file);
-        h = session_with_file(file);
+        h = rmc_session_with_file(file);
         break;
     case HOLD_OPEN:
         rmc_case_file(file, L"opened.bin", 1);
         app = fixture_app_start(L"--window none --open \"%ls\"", file);
-        h = session_with_file(file);
+        h = rmc_session_with_file(file);
         break;
     case HOLD_MODULE:
         fixture_module_copy(file, L"detect-module.dll");
         app = fixture_app_start(L"--window none --load-module \"%ls\"", file);
-        h = session_with_file(file);
+        h = rmc_session_with_file(file);
         break;
     case HOLD_IMAGE:
         /* Microsoft's sample registers calc.exe to find the running Calculator. */
         _snwprintf(file, MAX_PATH, L"%lsrmfx-app.exe", rmc_bin_dir());
         app = fixture_app_start(L"--window none");
-        h = session_with_file(file);
+        h = rmc_session_with_file(file);
         break;
     default:
         app = fixture_app_start(L"--window none");
@@ -123,7 +115,7 @@ static void child_same_file(void **state)
     WCHAR file[MAX_PATH];
     rmc_case_file(file, L"parent-and-child.bin", 1);
     fixture_app *app = fixture_app_start(L"--window none --child --lock \"%ls\"", file);
-    DWORD h = session_with_file(file), child = fixture_app_child_pid(app);
+    DWORD h = rmc_session_with_file(file), child = fixture_app_child_pid(app);
     check(child != 0, "the fixture reported no child");
     RM_PROCESS_INFO *apps;
     DWORD reasons = 0;
@@ -141,7 +133,7 @@ static void directory_access_denied(void **state)
     WCHAR dir[MAX_PATH];
     rmc_case_file(dir, L"a-directory", 0);
     check(CreateDirectoryW(dir, NULL), "CreateDirectory failed: %s", rmc_rc_str(GetLastError()));
-    DWORD h = session_with_file(dir);
+    DWORD h = rmc_session_with_file(dir);
     UINT *needed = rmc_guard_alloc(sizeof(UINT), "RmGetList pnProcInfoNeeded");
     UINT *count = rmc_guard_alloc(sizeof(UINT), "RmGetList pnProcInfo");
     DWORD *reasons = rmc_guard_alloc(sizeof(DWORD), "RmGetList lpdwRebootReasons");
@@ -154,7 +146,7 @@ static void list_recomputed(void **state)
     WCHAR file[MAX_PATH];
     rmc_case_file(file, L"held-then-free.bin", 1);
     fixture_app *app = fixture_app_start(L"--window none --lock \"%ls\"", file);
-    DWORD h = session_with_file(file), pid = fixture_app_pid(app);
+    DWORD h = rmc_session_with_file(file), pid = fixture_app_pid(app);
     entry_for(h, pid, "while it holds the file");
     fixture_app_stop(app);
     RM_PROCESS_INFO *apps;

@@ -15,30 +15,6 @@
 
 /* ---- helpers ---------------------------------------------------------------------------------- */
 
-static ULONGLONG now_ms(void) { return GetTickCount64(); }
-
-static fixture_app *start_locker(WCHAR file[MAX_PATH], const WCHAR *name, const WCHAR *options)
-{
-    rmc_case_file(file, name, 1);
-    return fixture_app_start(L"--lock \"%ls\" %ls", file, options);
-}
-
-static DWORD session_with_file(const WCHAR *path)
-{
-    DWORD h = rmc_session_start(NULL);
-    LPCWSTR files[] = { path };
-    check_rc("RmRegisterResources(file)", pRmRegisterResources(h, 1, files, 0, NULL, 0, NULL), ERROR_SUCCESS);
-    return h;
-}
-
-static DWORD session_with_service(const WCHAR *name)
-{
-    DWORD h = rmc_session_start(NULL);
-    LPCWSTR svcs[] = { name };
-    check_rc("RmRegisterResources(service)", pRmRegisterResources(h, 0, NULL, 0, NULL, 1, svcs), ERROR_SUCCESS);
-    return h;
-}
-
 /* Full path of the application fixture's image: what a file filter names. */
 static const WCHAR *app_image(void)
 {
@@ -55,16 +31,6 @@ static int got_endsession_true(fixture_app *app)
     return 0;
 }
 
-static int wait_service_state(fixture_service *svc, DWORD want, DWORD ms)
-{
-    ULONGLONG end = now_ms() + ms;
-    for (;;) {
-        if (fixture_service_state(svc) == want) return 1;
-        if (now_ms() >= end) return 0;
-        Sleep(20);
-    }
-}
-
 static void kill_pid(void *arg)
 {
     HANDLE p = OpenProcess(PROCESS_TERMINATE | SYNCHRONIZE, FALSE, (DWORD)(ULONG_PTR)arg);
@@ -79,8 +45,8 @@ static void no_shutdown_app(void **state)
 {
     int how = (int)(ULONG_PTR)*state;   /* 0 file (its image), 1 process */
     WCHAR file[MAX_PATH];
-    fixture_app *app = start_locker(file, L"masked.bin", L"--window main");
-    DWORD h = session_with_file(file);
+    fixture_app *app = fixture_locker_start(file, L"masked.bin", L"--window main");
+    DWORD h = rmc_session_with_file(file);
     RM_UNIQUE_PROCESS up = fixture_app_unique_process(app);
     if (how == 0) check_rc("RmAddFilter(file, RmNoShutdown)", pRmAddFilter(h, app_image(), NULL, NULL, RmNoShutdown), ERROR_SUCCESS);
     else check_rc("RmAddFilter(process, RmNoShutdown)", pRmAddFilter(h, NULL, &up, NULL, RmNoShutdown), ERROR_SUCCESS);
@@ -99,7 +65,7 @@ static void no_shutdown_service(void **state)
 {
     fixture_service *svc = fixture_service_install(L"masked", L"");
     fixture_service_start(svc);
-    DWORD h = session_with_service(fixture_service_name(svc));
+    DWORD h = rmc_session_with_service(fixture_service_name(svc));
     check_rc("RmAddFilter(service, RmNoShutdown)", pRmAddFilter(h, NULL, NULL, fixture_service_name(svc), RmNoShutdown), ERROR_SUCCESS);
     rmc_obs_rc("RmShutdown", pRmShutdown(h, 0, NULL));
     check(fixture_service_state(svc) == SERVICE_RUNNING, "the service filtered with RmNoShutdown is in state %lu after RmShutdown",
@@ -119,13 +85,13 @@ static void no_restart_service(void **state)
 {
     fixture_service *svc = fixture_service_install(L"norestart", L"");
     fixture_service_start(svc);
-    DWORD h = session_with_service(fixture_service_name(svc));
+    DWORD h = rmc_session_with_service(fixture_service_name(svc));
     check_rc("RmAddFilter(service, RmNoRestart)", pRmAddFilter(h, NULL, NULL, fixture_service_name(svc), RmNoRestart), ERROR_SUCCESS);
     check_rc("RmShutdown", pRmShutdown(h, 0, NULL), ERROR_SUCCESS);
-    check(wait_service_state(svc, SERVICE_STOPPED, GONE_MS), "RmNoRestart must not prevent the shutdown: the service is in state %lu",
+    check(fixture_service_wait(svc, SERVICE_STOPPED, GONE_MS), "RmNoRestart must not prevent the shutdown: the service is in state %lu",
           fixture_service_state(svc));
     rmc_obs_rc("RmRestart", pRmRestart(h, 0, NULL));
-    check(!wait_service_state(svc, SERVICE_RUNNING, STAYS_MS), "RmRestart started a service filtered with RmNoRestart");
+    check(!fixture_service_wait(svc, SERVICE_RUNNING, STAYS_MS), "RmRestart started a service filtered with RmNoRestart");
     rmc_list(h, "after");
     const RM_PROCESS_INFO *e = rmc_listed_service(fixture_service_name(svc));
     check(e != NULL, "after RmRestart, RmGetList does not list the filtered service");
@@ -137,9 +103,9 @@ static void no_restart_service(void **state)
 static void no_restart_app(void **state)
 {
     WCHAR file[MAX_PATH];
-    fixture_app *app = start_locker(file, L"norestart.bin", L"--window main --restart-cmdline \"--window none\"");
+    fixture_app *app = fixture_locker_start(file, L"norestart.bin", L"--window main --restart-cmdline \"--window none\"");
     DWORD pid = fixture_app_pid(app);
-    DWORD h = session_with_file(file);
+    DWORD h = rmc_session_with_file(file);
     check_rc("RmAddFilter(file, RmNoRestart)", pRmAddFilter(h, app_image(), NULL, NULL, RmNoRestart), ERROR_SUCCESS);
     FILETIME created = fixture_app_unique_process(app).ProcessStartTime, now;
     GetSystemTimeAsFileTime(&now);
@@ -166,8 +132,8 @@ static void no_restart_app(void **state)
 static void latest_wins(void **state)
 {
     WCHAR fa[MAX_PATH], fb[MAX_PATH];
-    fixture_app *a = start_locker(fa, L"latest-a.bin", L"--window main");
-    fixture_app *b = start_locker(fb, L"latest-b.bin", L"--window main");
+    fixture_app *a = fixture_locker_start(fa, L"latest-a.bin", L"--window main");
+    fixture_app *b = fixture_locker_start(fb, L"latest-b.bin", L"--window main");
     RM_UNIQUE_PROCESS ua = fixture_app_unique_process(a), ub = fixture_app_unique_process(b);
     DWORD h = rmc_session_start(NULL);
     LPCWSTR files[] = { fa, fb };
@@ -206,9 +172,9 @@ static void remove_twice(void **state)
 static void remove_restores_shutdown(void **state)
 {
     WCHAR file[MAX_PATH];
-    fixture_app *app = start_locker(file, L"unmasked.bin", L"--window main");
+    fixture_app *app = fixture_locker_start(file, L"unmasked.bin", L"--window main");
     RM_UNIQUE_PROCESS up = fixture_app_unique_process(app);
-    DWORD h = session_with_file(file);
+    DWORD h = rmc_session_with_file(file);
     check_rc("RmAddFilter(process, RmNoShutdown)", pRmAddFilter(h, NULL, &up, NULL, RmNoShutdown), ERROR_SUCCESS);
     check_rc("RmRemoveFilter(process)", pRmRemoveFilter(h, NULL, &up, NULL), ERROR_SUCCESS);
     check_rc("RmShutdown", pRmShutdown(h, 0, NULL), ERROR_SUCCESS);
@@ -392,7 +358,7 @@ static void unregistered_target(void **state)
     /* A filter naming something the session has not registered (§8.9: UNCONFIRMED). */
     WCHAR file[MAX_PATH];
     rmc_case_file(file, L"registered.bin", 1);
-    DWORD h = session_with_file(file);
+    DWORD h = rmc_session_with_file(file);
     rmc_obs_rc("RmAddFilter(unregistered service)", pRmAddFilter(h, NULL, NULL, L"rmfx-not-registered", RmNoShutdown));
     rmc_obs_rc("RmAddFilter(unregistered file)", pRmAddFilter(h, L"C:\\rmfx-not-registered.exe", NULL, NULL, RmNoShutdown));
 }

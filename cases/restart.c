@@ -28,28 +28,6 @@ static void before_shutdown(void **state)
 
 static ULONGLONG now_ms(void) { return GetTickCount64(); }
 
-static DWORD session_with_file(const WCHAR *path)
-{
-    DWORD h = rmc_session_start(NULL);
-    LPCWSTR files[] = { path };
-    check_rc("RmRegisterResources(file)", pRmRegisterResources(h, 1, files, 0, NULL, 0, NULL), ERROR_SUCCESS);
-    return h;
-}
-
-static DWORD session_with_service(const WCHAR *name)
-{
-    DWORD h = rmc_session_start(NULL);
-    LPCWSTR svcs[] = { name };
-    check_rc("RmRegisterResources(service)", pRmRegisterResources(h, 0, NULL, 0, NULL, 1, svcs), ERROR_SUCCESS);
-    return h;
-}
-
-static fixture_app *start_locker(WCHAR file[MAX_PATH], const WCHAR *name, const WCHAR *options)
-{
-    rmc_case_file(file, name, 1);
-    return fixture_app_start(L"--lock \"%ls\" %ls", file, options);
-}
-
 static void obs_status(const char *key, const RM_PROCESS_INFO *e)
 {
     if (e) rmc_obs_hex(key, e->AppStatus);
@@ -90,21 +68,11 @@ static size_t wait_count(fixture_app *app, const char *event, size_t want, DWORD
     }
 }
 
-static int wait_service_state(fixture_service *svc, DWORD want, DWORD ms)
-{
-    ULONGLONG end = now_ms() + ms;
-    for (;;) {
-        if (fixture_service_state(svc) == want) return 1;
-        if (now_ms() >= end) return 0;
-        Sleep(20);
-    }
-}
-
 /* Shuts the session's service down (it must stop) before a restart case. */
 static void shutdown_service(DWORD h, fixture_service *svc)
 {
     check_rc("RmShutdown(service)", pRmShutdown(h, 0, NULL), ERROR_SUCCESS);
-    check(wait_service_state(svc, SERVICE_STOPPED, GONE_MS), "the service is in state %lu after RmShutdown returned 0",
+    check(fixture_service_wait(svc, SERVICE_STOPPED, GONE_MS), "the service is in state %lu after RmShutdown returned 0",
           fixture_service_state(svc));
 }
 
@@ -113,10 +81,10 @@ static void shutdown_service(DWORD h, fixture_service *svc)
 static void registered_app(void **state)
 {
     WCHAR file[MAX_PATH];
-    fixture_app *app = start_locker(file, L"registered.bin",
+    fixture_app *app = fixture_locker_start(file, L"registered.bin",
                                     L"--window main --restart-cmdline \"--window none --title restarted-by-rm\"");
     DWORD pid = fixture_app_pid(app);
-    DWORD h = session_with_file(file);
+    DWORD h = rmc_session_with_file(file);
     rmc_list(h, "before");
     const RM_PROCESS_INFO *e = rmc_listed_pid(pid);
     check(e != NULL, "before: RmGetList does not list the fixture (pid %lu)", pid);
@@ -152,9 +120,9 @@ static void unregistered_app(void **state)
     /* RM restarts only applications registered for restart (§10.5). Whether bRestartable
      * reflects the registration is UNCONFIRMED (§5.2): recorded. */
     WCHAR file[MAX_PATH];
-    fixture_app *app = start_locker(file, L"unregistered.bin", L"--window main");
+    fixture_app *app = fixture_locker_start(file, L"unregistered.bin", L"--window main");
     DWORD pid = fixture_app_pid(app);
-    DWORD h = session_with_file(file);
+    DWORD h = rmc_session_with_file(file);
     rmc_list(h, "before");
     const RM_PROCESS_INFO *e = rmc_listed_pid(pid);
     check(e != NULL, "before: RmGetList does not list the fixture (pid %lu)", pid);
@@ -176,9 +144,9 @@ static void no_patch(void **state)
     /* RESTART_NO_PATCH (4): "do not restart when terminated for an update" — its effect on
      * bRestartable and RmRestart is UNCONFIRMED (§10.5). */
     WCHAR file[MAX_PATH];
-    fixture_app *app = start_locker(file, L"no-patch.bin", L"--window main --restart-cmdline \"--window none\" --restart-flags 4");
+    fixture_app *app = fixture_locker_start(file, L"no-patch.bin", L"--window main --restart-cmdline \"--window none\" --restart-flags 4");
     DWORD pid = fixture_app_pid(app);
-    DWORD h = session_with_file(file);
+    DWORD h = rmc_session_with_file(file);
     rmc_list(h, "before");
     const RM_PROCESS_INFO *e = rmc_listed_pid(pid);
     if (e) rmc_obs_bool("before.bRestartable", e->bRestartable);
@@ -201,8 +169,8 @@ static void console_new_console(void **state)
     /* §8.7: console applications are restarted in a new console. The restarted instance must
      * have one: a control event can be sent to it through its console. */
     WCHAR file[MAX_PATH];
-    fixture_app *app = start_locker(file, L"console.bin", L"--console --restart-cmdline \"--on-ctrl exit\"");
-    DWORD h = session_with_file(file);
+    fixture_app *app = fixture_locker_start(file, L"console.bin", L"--console --restart-cmdline \"--on-ctrl exit\"");
+    DWORD h = rmc_session_with_file(file);
     wait_uptime(app);
     check_rc("RmShutdown", pRmShutdown(h, 0, NULL), ERROR_SUCCESS);
     check(fixture_app_wait_exit(app, GONE_MS, NULL), "the console fixture still runs after RmShutdown returned 0");
@@ -221,8 +189,8 @@ static void after_failed_shutdown(void **state)
     /* §17.7: installers call RmRestart even after RmShutdown returned ERROR_FAIL_SHUTDOWN; what
      * RmRestart returns then is UNCONFIRMED. */
     WCHAR file[MAX_PATH];
-    fixture_app *app = start_locker(file, L"veto.bin", L"--window main --on-query veto");
-    DWORD h = session_with_file(file);
+    fixture_app *app = fixture_locker_start(file, L"veto.bin", L"--window main --on-query veto");
+    DWORD h = rmc_session_with_file(file);
     check_rc("RmShutdown(veto)", pRmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
     rmc_obs_rc("RmRestart(after ERROR_FAIL_SHUTDOWN)", pRmRestart(h, 0, NULL));
     check(!fixture_app_wait_exit(app, 0, NULL), "the vetoing fixture is gone");
@@ -234,10 +202,10 @@ static void service_restarted(void **state)
 {
     fixture_service *svc = fixture_service_install(L"restart", L"");
     fixture_service_start(svc);
-    DWORD h = session_with_service(fixture_service_name(svc));
+    DWORD h = rmc_session_with_service(fixture_service_name(svc));
     shutdown_service(h, svc);
     check_rc("RmRestart(service)", pRmRestart(h, 0, NULL), ERROR_SUCCESS);
-    check(wait_service_state(svc, SERVICE_RUNNING, WAIT_MS), "the service is in state %lu after RmRestart returned 0",
+    check(fixture_service_wait(svc, SERVICE_RUNNING, WAIT_MS), "the service is in state %lu after RmRestart returned 0",
           fixture_service_state(svc));
     fixture_service_wait_line(svc, "SERVICE_RUNNING", 2, WAIT_MS);
     rmc_list(h, "after");
@@ -254,14 +222,14 @@ static void service_dependents_restarted(void **state)
     fixture_service *dep = fixture_service_install(L"dependent", L"--depends %ls", fixture_service_name(base));
     fixture_service_start(base);
     fixture_service_start(dep);
-    DWORD h = session_with_service(fixture_service_name(base));
+    DWORD h = rmc_session_with_service(fixture_service_name(base));
     shutdown_service(h, base);
-    check(wait_service_state(dep, SERVICE_STOPPED, GONE_MS), "the dependent is in state %lu after RmShutdown, expected stopped",
+    check(fixture_service_wait(dep, SERVICE_STOPPED, GONE_MS), "the dependent is in state %lu after RmShutdown, expected stopped",
           fixture_service_state(dep));
     check_rc("RmRestart(service with a dependent)", pRmRestart(h, 0, NULL), ERROR_SUCCESS);
-    check(wait_service_state(base, SERVICE_RUNNING, WAIT_MS), "the registered service is in state %lu after RmRestart",
+    check(fixture_service_wait(base, SERVICE_RUNNING, WAIT_MS), "the registered service is in state %lu after RmRestart",
           fixture_service_state(base));
-    check(wait_service_state(dep, SERVICE_RUNNING, WAIT_MS), "the dependent RM stopped is in state %lu after RmRestart, expected running",
+    check(fixture_service_wait(dep, SERVICE_RUNNING, WAIT_MS), "the dependent RM stopped is in state %lu after RmRestart, expected running",
           fixture_service_state(dep));
 }
 
@@ -269,10 +237,10 @@ static void second_restart(void **state)
 {
     fixture_service *svc = fixture_service_install(L"twice", L"");
     fixture_service_start(svc);
-    DWORD h = session_with_service(fixture_service_name(svc));
+    DWORD h = rmc_session_with_service(fixture_service_name(svc));
     shutdown_service(h, svc);
     check_rc("RmRestart(first)", pRmRestart(h, 0, NULL), ERROR_SUCCESS);
-    wait_service_state(svc, SERVICE_RUNNING, WAIT_MS);
+    fixture_service_wait(svc, SERVICE_RUNNING, WAIT_MS);
     rmc_obs_rc("RmRestart(second)", pRmRestart(h, 0, NULL));
     rmc_obs_int("service_state", fixture_service_state(svc));
     rmc_obs_int("SERVICE_RUNNING.count", (long long)fixture_journal_count(fixture_service_journal(svc), "SERVICE_RUNNING", 0));
@@ -282,11 +250,11 @@ static void nonzero_flags(void **state)
 {
     fixture_service *svc = fixture_service_install(L"flags", L"");
     fixture_service_start(svc);
-    DWORD h = session_with_service(fixture_service_name(svc));
+    DWORD h = rmc_session_with_service(fixture_service_name(svc));
     shutdown_service(h, svc);
     DWORD rc = pRmRestart(h, 1, NULL);
     rmc_obs_rc("RmRestart(dwRestartFlags = 1)", rc);
-    if (rc == ERROR_SUCCESS) wait_service_state(svc, SERVICE_RUNNING, WAIT_MS);
+    if (rc == ERROR_SUCCESS) fixture_service_wait(svc, SERVICE_RUNNING, WAIT_MS);
     rmc_obs_int("service_state", fixture_service_state(svc));
     if (rc != ERROR_SUCCESS) rmc_obs_rc("RmRestart(then with 0)", pRmRestart(h, 0, NULL));
 }

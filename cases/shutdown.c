@@ -19,25 +19,10 @@
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
-static DWORD session_with_file(const WCHAR *path)
-{
-    DWORD h = rmc_session_start(NULL);
-    LPCWSTR files[] = { path };
-    check_rc("RmRegisterResources(file)", pRmRegisterResources(h, 1, files, 0, NULL, 0, NULL), ERROR_SUCCESS);
-    return h;
-}
-
 static void register_service(DWORD h, const WCHAR *name)
 {
     LPCWSTR svcs[] = { name };
     check_rc("RmRegisterResources(service)", pRmRegisterResources(h, 0, NULL, 0, NULL, 1, svcs), ERROR_SUCCESS);
-}
-
-/* Starts an application fixture that holds `name` (a new file in the case folder) locked. */
-static fixture_app *start_locker(WCHAR file[MAX_PATH], const WCHAR *name, const WCHAR *options)
-{
-    rmc_case_file(file, name, 1);
-    return fixture_app_start(L"--lock \"%ls\" %ls", file, options);
 }
 
 /* Lists the session and fails unless the process is among the affected applications. */
@@ -129,8 +114,8 @@ static ULONGLONG now_ms(void) { return GetTickCount64(); }
 static void gui_accepts(void **state)
 {
     WCHAR file[MAX_PATH];
-    fixture_app *app = start_locker(file, L"gui.bin", L"--window main --on-query accept --on-endsession exit");
-    DWORD h = session_with_file(file);
+    fixture_app *app = fixture_locker_start(file, L"gui.bin", L"--window main --on-query accept --on-endsession exit");
+    DWORD h = rmc_session_with_file(file);
     expect_listed(h, fixture_app_pid(app), "before");
 
     DWORD rc = pRmShutdown(h, 0, NULL);
@@ -158,8 +143,8 @@ static void gui_accepts(void **state)
 static void gui_stopped_status(void **state)
 {
     WCHAR file[MAX_PATH];
-    fixture_app *app = start_locker(file, L"gui-status.bin", L"--window main");
-    DWORD h = session_with_file(file);
+    fixture_app *app = fixture_locker_start(file, L"gui-status.bin", L"--window main");
+    DWORD h = rmc_session_with_file(file);
     DWORD pid = fixture_app_pid(app);
     check_rc("RmShutdown", pRmShutdown(h, 0, NULL), ERROR_SUCCESS);
     check(fixture_app_wait_exit(app, GONE_MS, NULL), "the fixture still runs %u ms after RmShutdown returned 0", GONE_MS);
@@ -174,8 +159,8 @@ static void gui_stopped_status(void **state)
 static void veto_fails(void **state)
 {
     WCHAR file[MAX_PATH];
-    fixture_app *app = start_locker(file, L"veto.bin", L"--window main --on-query veto");
-    DWORD h = session_with_file(file);
+    fixture_app *app = fixture_locker_start(file, L"veto.bin", L"--window main --on-query veto");
+    DWORD h = rmc_session_with_file(file);
     DWORD pid = fixture_app_pid(app);
     expect_listed(h, pid, "before");
     check_rc("RmShutdown(veto, no force)", pRmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
@@ -192,8 +177,8 @@ static void veto_cancels_all(void **state)
     /* One veto cancels the whole shutdown (§10.1 item 4): the other window application is
      * not ended either. */
     WCHAR f1[MAX_PATH], f2[MAX_PATH];
-    fixture_app *ok = start_locker(f1, L"agrees.bin", L"--window main --on-query accept");
-    fixture_app *no = start_locker(f2, L"vetoes.bin", L"--window main --on-query veto");
+    fixture_app *ok = fixture_locker_start(f1, L"agrees.bin", L"--window main --on-query accept");
+    fixture_app *no = fixture_locker_start(f2, L"vetoes.bin", L"--window main --on-query veto");
     DWORD h = rmc_session_start(NULL);
     LPCWSTR files[] = { f1, f2 };
     check_rc("RmRegisterResources", pRmRegisterResources(h, 2, files, 0, NULL, 0, NULL), ERROR_SUCCESS);
@@ -214,9 +199,9 @@ static void veto_forced(void **state)
 {
     lower_hung_app_timeout(LOW_HUNG_MS);
     WCHAR file[MAX_PATH];
-    fixture_app *app = start_locker(file, L"veto-forced.bin",
+    fixture_app *app = fixture_locker_start(file, L"veto-forced.bin",
                                     L"--window main --on-query veto --on-endsession ignore --on-close ignore");
-    DWORD h = session_with_file(file);
+    DWORD h = rmc_session_with_file(file);
     ULONGLONG t0 = now_ms();
     DWORD rc = pRmShutdown(h, RmForceShutdown, NULL);
     rmc_obs_int("RmShutdown.ms", (long long)(now_ms() - t0));
@@ -231,8 +216,8 @@ static void hung_forced(void **state)
 {
     lower_hung_app_timeout(LOW_HUNG_MS);
     WCHAR file[MAX_PATH];
-    fixture_app *app = start_locker(file, L"hung-forced.bin", L"--window main --on-query hang");
-    DWORD h = session_with_file(file);
+    fixture_app *app = fixture_locker_start(file, L"hung-forced.bin", L"--window main --on-query hang");
+    DWORD h = rmc_session_with_file(file);
     ULONGLONG t0 = now_ms();
     DWORD rc = pRmShutdown(h, RmForceShutdown, NULL);
     rmc_obs_int("RmShutdown.ms", (long long)(now_ms() - t0));
@@ -248,8 +233,8 @@ static void hung_not_forced(void **state)
 {
     lower_hung_app_timeout(LOW_HUNG_MS);
     WCHAR file[MAX_PATH];
-    fixture_app *app = start_locker(file, L"hung.bin", L"--window main --on-query hang");
-    DWORD h = session_with_file(file);
+    fixture_app *app = fixture_locker_start(file, L"hung.bin", L"--window main --on-query hang");
+    DWORD h = rmc_session_with_file(file);
     ULONGLONG t0 = now_ms();
     DWORD rc = pRmShutdown(h, 0, NULL);
     rmc_obs_int("RmShutdown.ms", (long long)(now_ms() - t0));
@@ -262,8 +247,8 @@ static void hidden_window(void **state)
     /* Whether RM sends end-session messages to a hidden top-level window (tray applications,
      * §10.1) is UNCONFIRMED. */
     WCHAR file[MAX_PATH];
-    fixture_app *app = start_locker(file, L"hidden.bin", L"--window hidden");
-    DWORD h = session_with_file(file);
+    fixture_app *app = fixture_locker_start(file, L"hidden.bin", L"--window hidden");
+    DWORD h = rmc_session_with_file(file);
     DWORD rc = pRmShutdown(h, 0, NULL);
     rmc_obs_rc("RmShutdown(hidden window)", rc);
     rmc_obs_bool("fixture_gone", fixture_app_wait_exit(app, rc == ERROR_SUCCESS ? GONE_MS : 0, NULL));
@@ -275,8 +260,8 @@ static void hidden_window(void **state)
 static void windowless_not_forced(void **state)
 {
     WCHAR file[MAX_PATH];
-    fixture_app *app = start_locker(file, L"windowless.bin", L"--window none");
-    DWORD h = session_with_file(file);
+    fixture_app *app = fixture_locker_start(file, L"windowless.bin", L"--window none");
+    DWORD h = rmc_session_with_file(file);
     DWORD pid = fixture_app_pid(app);
     expect_listed(h, pid, "before");
     check_rc("RmShutdown(window-less, no force)", pRmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
@@ -288,8 +273,8 @@ static void windowless_not_forced(void **state)
 static void windowless_forced(void **state)
 {
     WCHAR file[MAX_PATH];
-    fixture_app *app = start_locker(file, L"windowless-forced.bin", L"--window none");
-    DWORD h = session_with_file(file);
+    fixture_app *app = fixture_locker_start(file, L"windowless-forced.bin", L"--window none");
+    DWORD h = rmc_session_with_file(file);
     check_rc("RmShutdown(window-less, RmForceShutdown)", pRmShutdown(h, RmForceShutdown, NULL), ERROR_SUCCESS);
     check(fixture_app_wait_exit(app, GONE_MS, NULL), "the window-less fixture still runs after a forced RmShutdown returned 0");
 }
@@ -299,8 +284,8 @@ static void windowless_forced(void **state)
 static void console_ctrl_c(void **state)
 {
     WCHAR file[MAX_PATH];
-    fixture_app *app = start_locker(file, L"console.bin", L"--console --on-ctrl exit");
-    DWORD h = session_with_file(file);
+    fixture_app *app = fixture_locker_start(file, L"console.bin", L"--console --on-ctrl exit");
+    DWORD h = rmc_session_with_file(file);
     expect_listed(h, fixture_app_pid(app), "before");
     check_rc("RmShutdown(console)", pRmShutdown(h, 0, NULL), ERROR_SUCCESS);
     check(fixture_app_wait_exit(app, GONE_MS, NULL), "the console fixture still runs %u ms after RmShutdown returned 0", GONE_MS);
@@ -317,8 +302,8 @@ static void console_ignores(void **state)
 {
     lower_hung_app_timeout(LOW_HUNG_MS);
     WCHAR file[MAX_PATH];
-    fixture_app *app = start_locker(file, L"console-ignores.bin", L"--console --on-ctrl ignore");
-    DWORD h = session_with_file(file);
+    fixture_app *app = fixture_locker_start(file, L"console-ignores.bin", L"--console --on-ctrl ignore");
+    DWORD h = rmc_session_with_file(file);
     check_rc("RmShutdown(console ignoring CTRL_C, no force)", pRmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
     check(!fixture_app_wait_exit(app, 0, NULL), "the console fixture was ended without RmForceShutdown");
     fixture_app_obs_journal(app, "journal");
@@ -328,8 +313,8 @@ static void console_forced(void **state)
 {
     lower_hung_app_timeout(LOW_HUNG_MS);
     WCHAR file[MAX_PATH];
-    fixture_app *app = start_locker(file, L"console-forced.bin", L"--console --on-ctrl ignore");
-    DWORD h = session_with_file(file);
+    fixture_app *app = fixture_locker_start(file, L"console-forced.bin", L"--console --on-ctrl ignore");
+    DWORD h = rmc_session_with_file(file);
     check_rc("RmShutdown(console ignoring CTRL_C, RmForceShutdown)", pRmShutdown(h, RmForceShutdown, NULL), ERROR_SUCCESS);
     check(fixture_app_wait_exit(app, GONE_MS, NULL), "the console fixture still runs after a forced RmShutdown returned 0");
     fixture_app_obs_journal(app, "journal");
@@ -339,16 +324,6 @@ static void console_forced(void **state)
 
 /* ---- services (§10.3) ------------------------------------------------------------------------ */
 
-static int wait_service_state(fixture_service *svc, DWORD want, DWORD ms)
-{
-    ULONGLONG end = now_ms() + ms;
-    for (;;) {
-        if (fixture_service_state(svc) == want) return 1;
-        if (now_ms() >= end) return 0;
-        Sleep(20);
-    }
-}
-
 static void service_stopped(void **state)
 {
     fixture_service *svc = fixture_service_install(L"stop", L"");
@@ -356,7 +331,7 @@ static void service_stopped(void **state)
     DWORD h = rmc_session_start(NULL);
     register_service(h, fixture_service_name(svc));
     check_rc("RmShutdown(service)", pRmShutdown(h, 0, NULL), ERROR_SUCCESS);
-    check(wait_service_state(svc, SERVICE_STOPPED, GONE_MS), "the service is in state %lu after RmShutdown returned 0",
+    check(fixture_service_wait(svc, SERVICE_STOPPED, GONE_MS), "the service is in state %lu after RmShutdown returned 0",
           fixture_service_state(svc));
     const fixture_journal *j = fixture_service_journal(svc);
     int c = journal_find_with(j, "control", "code", SERVICE_CONTROL_STOP, 0);
@@ -376,9 +351,9 @@ static void service_dependents(void **state)
     DWORD h = rmc_session_start(NULL);
     register_service(h, fixture_service_name(base));
     check_rc("RmShutdown(service with a dependent)", pRmShutdown(h, 0, NULL), ERROR_SUCCESS);
-    check(wait_service_state(base, SERVICE_STOPPED, GONE_MS), "the registered service is in state %lu after RmShutdown",
+    check(fixture_service_wait(base, SERVICE_STOPPED, GONE_MS), "the registered service is in state %lu after RmShutdown",
           fixture_service_state(base));
-    check(wait_service_state(dep, SERVICE_STOPPED, GONE_MS), "its dependent is in state %lu after RmShutdown, expected stopped",
+    check(fixture_service_wait(dep, SERVICE_STOPPED, GONE_MS), "its dependent is in state %lu after RmShutdown, expected stopped",
           fixture_service_state(dep));
     const fixture_journal *j = fixture_service_journal(dep);
     check(journal_find_with(j, "control", "code", SERVICE_CONTROL_STOP, 0) >= 0,
@@ -394,8 +369,8 @@ static void only_registered(void **state)
     /* §8.6 item 5: one application that is not registered for restart → nothing is shut
      * down. The return code is UNCONFIRMED: recorded. */
     WCHAR file[MAX_PATH];
-    fixture_app *app = start_locker(file, L"unregistered.bin", L"--window main");
-    DWORD h = session_with_file(file);
+    fixture_app *app = fixture_locker_start(file, L"unregistered.bin", L"--window main");
+    DWORD h = rmc_session_with_file(file);
     const RM_PROCESS_INFO *e = expect_listed(h, fixture_app_pid(app), "before");
     rmc_obs_bool("before.bRestartable", e->bRestartable);
     DWORD rc = pRmShutdown(h, RmShutdownOnlyRegistered, NULL);
@@ -409,7 +384,7 @@ static void flags_zero(void **state)
 {
     WCHAR file[MAX_PATH];
     rmc_case_file(file, L"nobody.bin", 1);
-    DWORD h = session_with_file(file);
+    DWORD h = rmc_session_with_file(file);
     check_rc("RmShutdown(lActionFlags = 0)", pRmShutdown(h, 0, NULL), ERROR_SUCCESS);
 }
 
@@ -420,7 +395,7 @@ static void undefined_flags(void **state)
         WCHAR file[MAX_PATH], name[32];
         _snwprintf(name, 32, L"nobody-%u.bin", (unsigned)i);
         rmc_case_file(file, name, 1);
-        DWORD h = session_with_file(file);
+        DWORD h = rmc_session_with_file(file);
         char key[64];
         snprintf(key, sizeof(key), "RmShutdown(0x%lx)", (unsigned long)flags[i]);
         rmc_obs_rc(key, pRmShutdown(h, flags[i], NULL));
@@ -430,8 +405,8 @@ static void undefined_flags(void **state)
 static void second_shutdown(void **state)
 {
     WCHAR file[MAX_PATH];
-    fixture_app *app = start_locker(file, L"twice.bin", L"--window main");
-    DWORD h = session_with_file(file);
+    fixture_app *app = fixture_locker_start(file, L"twice.bin", L"--window main");
+    DWORD h = rmc_session_with_file(file);
     check_rc("RmShutdown(first)", pRmShutdown(h, 0, NULL), ERROR_SUCCESS);
     fixture_app_wait_exit(app, GONE_MS, NULL);
     rmc_obs_rc("RmShutdown(second)", pRmShutdown(h, 0, NULL));
@@ -444,8 +419,8 @@ static void retry_after_fail(void **state)
     /* §17.7: installers retry RmShutdown after 351 in the same session. The fixture still
      * vetoes, so the retry fails the same way — not with a sequencing or handle error. */
     WCHAR file[MAX_PATH];
-    fixture_app *app = start_locker(file, L"retry.bin", L"--window main --on-query veto");
-    DWORD h = session_with_file(file);
+    fixture_app *app = fixture_locker_start(file, L"retry.bin", L"--window main --on-query veto");
+    DWORD h = rmc_session_with_file(file);
     check_rc("RmShutdown(first)", pRmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
     check_rc("RmShutdown(retry)", pRmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
     check(!fixture_app_wait_exit(app, 0, NULL), "the vetoing fixture was shut down");
@@ -481,9 +456,9 @@ static void obs_progress(void)
 static void callback_progress(void **state)
 {
     WCHAR f1[MAX_PATH], f2[MAX_PATH], f3[MAX_PATH];
-    start_locker(f1, L"progress-1.bin", L"--window main");
-    start_locker(f2, L"progress-2.bin", L"--window main");
-    start_locker(f3, L"progress-3.bin", L"--console");
+    fixture_locker_start(f1, L"progress-1.bin", L"--window main");
+    fixture_locker_start(f2, L"progress-2.bin", L"--window main");
+    fixture_locker_start(f3, L"progress-3.bin", L"--console");
     DWORD h = rmc_session_start(NULL);
     LPCWSTR files[] = { f1, f2, f3 };
     check_rc("RmRegisterResources", pRmRegisterResources(h, 3, files, 0, NULL, 0, NULL), ERROR_SUCCESS);
@@ -503,7 +478,7 @@ static void callback_nothing_to_do(void **state)
 {
     WCHAR file[MAX_PATH];
     rmc_case_file(file, L"nobody.bin", 1);
-    DWORD h = session_with_file(file);
+    DWORD h = rmc_session_with_file(file);
     progress_n = 0;
     rmc_obs_rc("RmShutdown(nothing affected, with callback)", pRmShutdown(h, 0, record_progress));
     obs_progress();
@@ -560,8 +535,8 @@ static DWORD WINAPI order_watcher(void *arg)
 static void order(void **state)
 {
     WCHAR f1[MAX_PATH], f2[MAX_PATH];
-    fixture_app *gui = start_locker(f1, L"order-gui.bin", L"--window main");
-    fixture_app *con = start_locker(f2, L"order-console.bin", L"--console");
+    fixture_app *gui = fixture_locker_start(f1, L"order-gui.bin", L"--window main");
+    fixture_app *con = fixture_locker_start(f2, L"order-console.bin", L"--console");
     fixture_service *svc = fixture_service_install(L"order", L"");
     fixture_service_start(svc);
     SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
@@ -580,7 +555,7 @@ static void order(void **state)
     if (rc == ERROR_SUCCESS) {
         fixture_app_wait_exit(gui, GONE_MS, NULL);
         fixture_app_wait_exit(con, GONE_MS, NULL);
-        wait_service_state(svc, SERVICE_STOPPED, GONE_MS);
+        fixture_service_wait(svc, SERVICE_STOPPED, GONE_MS);
     }
     Sleep(20);   /* a few more polling rounds, so nothing that already happened is missed */
     InterlockedExchange(&w.stop, 1);

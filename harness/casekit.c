@@ -23,6 +23,20 @@ DWORD rmc_session_start(WCHAR key[CCH_RM_SESSION_KEY + 1])
     return handle;
 }
 
+static DWORD session_with(UINT nfiles, UINT nservices, const WCHAR *what, const WCHAR *name)
+{
+    DWORD h = rmc_session_start(NULL);
+    LPCWSTR names[] = {name};
+    char key[48];
+    snprintf(key, sizeof key, "RmRegisterResources(%ls)", what);
+    check_rc(key, pRmRegisterResources(h, nfiles, nfiles ? names : NULL, 0, NULL, nservices, nservices ? names : NULL),
+             ERROR_SUCCESS);
+    return h;
+}
+
+DWORD rmc_session_with_file(const WCHAR *path) { return session_with(1, 0, L"file", path); }
+DWORD rmc_session_with_service(const WCHAR *name) { return session_with(0, 1, L"service", name); }
+
 DWORD rmc_get_list_all(DWORD h, RM_PROCESS_INFO **apps, UINT *count, DWORD *reasons_out)
 {
     UINT *needed = rmc_guard_alloc(sizeof(UINT), "RmGetList pnProcInfoNeeded");

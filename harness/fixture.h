@@ -49,6 +49,9 @@ typedef struct fixture_app fixture_app;
 fixture_app *fixture_app_start(const WCHAR *options_fmt, ...);
 /* Same, with the image chosen by the case: L"rmfx-app.exe" or L"rmfx-con.exe" (e.g. a GUI
  * image that allocates a console: fixture_app_start_image(L"rmfx-app.exe", L"--console")). */
+/* Creates `name` in the case folder (full path into file) and starts an application fixture
+ * that holds it locked, with further options. */
+fixture_app *fixture_locker_start(WCHAR file[MAX_PATH], const WCHAR *name, const WCHAR *options);
 fixture_app *fixture_app_start_image(const WCHAR *image, const WCHAR *options_fmt, ...);
 
 DWORD fixture_app_pid(const fixture_app *app);
@@ -97,6 +100,8 @@ void fixture_service_start(fixture_service *svc);
  * and, when it was accepted, waits up to timeout_ms for SERVICE_STOPPED. */
 DWORD fixture_service_stop(fixture_service *svc, DWORD timeout_ms);
 DWORD fixture_service_state(fixture_service *svc);       /* SERVICE_RUNNING, ...; 0 if unknown */
+/* Polls until the service is in `state`; 1 when it got there within timeout_ms, else 0. */
+int fixture_service_wait(fixture_service *svc, DWORD state, DWORD timeout_ms);
 DWORD fixture_service_pid(fixture_service *svc);         /* 0 when not running */
 RM_UNIQUE_PROCESS fixture_service_unique_process(fixture_service *svc);
 /* Stops (ending the process when it will not stop) and deletes it now. */

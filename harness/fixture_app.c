@@ -86,6 +86,12 @@ fixture_app *fixture_app_start(const WCHAR *options_fmt, ...)
     return app;
 }
 
+fixture_app *fixture_locker_start(WCHAR file[MAX_PATH], const WCHAR *name, const WCHAR *options)
+{
+    rmc_case_file(file, name, 1);
+    return fixture_app_start(L"--lock \"%ls\" %ls", file, options);
+}
+
 fixture_app *fixture_app_start_image(const WCHAR *image, const WCHAR *options_fmt, ...)
 {
     va_list ap;

@@ -163,6 +163,16 @@ DWORD fixture_service_stop(fixture_service *svc, DWORD timeout_ms)
 DWORD fixture_service_state(fixture_service *svc) { return service_query(svc).dwCurrentState; }
 DWORD fixture_service_pid(fixture_service *svc) { return service_query(svc).dwProcessId; }
 
+int fixture_service_wait(fixture_service *svc, DWORD state, DWORD timeout_ms)
+{
+    ULONGLONG end = GetTickCount64() + timeout_ms;
+    for (;;) {
+        if (fixture_service_state(svc) == state) return 1;
+        if (GetTickCount64() >= end) return 0;
+        Sleep(20);
+    }
+}
+
 RM_UNIQUE_PROCESS fixture_service_unique_process(fixture_service *svc)
 {
     DWORD pid = fixture_service_pid(svc);

@@ -119,6 +119,10 @@ void rmc_defer(void (*fn)(void *), void *arg);
 /* Calls RmStartSession with a zeroed key buffer (spec §7.2: pre-zero it), fails the case unless it
  * returns ERROR_SUCCESS, and ends the session after the case. key may be NULL. */
 DWORD rmc_session_start(WCHAR key[CCH_RM_SESSION_KEY + 1]);
+/* A session (rmc_session_start) with one file, or one service by short name, registered;
+ * fails the case unless RmRegisterResources returns ERROR_SUCCESS. */
+DWORD rmc_session_with_file(const WCHAR *path);
+DWORD rmc_session_with_service(const WCHAR *name);
 /* Ends the session after the case (RmEndSession; the return code is not checked). */
 void rmc_session_end_later(DWORD handle);
 
