@@ -247,3 +247,27 @@ void rmc_unsupported(const char *fmt, ...)
     skip();
     abort();
 }
+
+void rmc_blocked(const char *see_case, const char *fmt, ...)
+{
+    char msg[1024], full[1200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (see_case && *see_case) snprintf(full, sizeof full, "blocked: %s (see %s)", msg, see_case);
+    else snprintf(full, sizeof full, "blocked: %s", msg);
+    rmc_buf b = {0};
+    buf_json_str(&b, full);
+    record_line("M", b.data, NULL);
+    buf_free(&b);
+    if (see_case && *see_case) {
+        b.len = 0;
+        buf_json_str(&b, see_case);
+        record_line("B", b.data, NULL);
+        buf_free(&b);
+    }
+    record_line("S", "blocked", NULL);
+    skip();
+    abort();
+}

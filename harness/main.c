@@ -241,6 +241,6 @@ int wmain(int argc, WCHAR **argv)
     results_begin(&r);
     runner_run(&r);
     results_end(&r);
-    int bad = r.counts[ST_FAIL] + r.counts[ST_CRASH] + r.counts[ST_TIMEOUT];
+    int bad = r.counts[ST_FAIL] + r.counts[ST_CRASH] + r.counts[ST_TIMEOUT] + r.counts[ST_BLOCKED];
     return bad ? RMC_EXIT_FAILURES : RMC_EXIT_OK;
 }

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const status_names[ST_COUNT] = {"pass", "fail", "crash", "timeout", "unsupported", "skip"};
+static const char *const status_names[ST_COUNT] = {"pass", "fail", "crash", "timeout", "blocked", "observed", "unsupported", "skip"};
 
 const char *status_name(rmc_status s) { return status_names[s]; }
 

@@ -166,6 +166,13 @@ void rmc_fail_at(const char *file, int line, const char *fmt, ...) __attribute__
 void rmc_check_rc_at(const char *file, int line, const char *key, DWORD rc, DWORD want);
 /* Ends the case as `unsupported` with the reason (the platform lacks something). */
 void rmc_unsupported(const char *fmt, ...) __attribute__((format(gnu_printf, 1, 2), noreturn));
+/* Ends the case as `blocked`: a precondition on the implementation did not hold, so the case
+ * cannot judge what it is about. `see_case` is the id of the case that checks that precondition
+ * directly (the blame goes there); the message reads
+ * "blocked: <fmt...> (see <see_case>)". */
+void rmc_blocked(const char *see_case, const char *fmt, ...) __attribute__((format(gnu_printf, 2, 3), noreturn));
+/* require(cond, see_case, "format", ...): rmc_blocked unless cond holds. */
+#define require(cond_, see_, ...) do { if (!(cond_)) rmc_blocked(see_, __VA_ARGS__); } while (0)
 
 /* ---- guarded buffers: every out-parameter handed to the implementation --------------------- */
 /* The buffer's last byte sits just before a no-access region, so any write past `size` bytes

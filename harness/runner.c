@@ -90,7 +90,9 @@ static void collect(slot *s, case_result *cr, int timed_out, DWORD exit_code, un
         crash = NULL;
     } else if (status) {
         cr->status = !strcmp(status, "pass") ? ST_PASS : !strcmp(status, "unsupported") ? ST_UNSUPPORTED
-                   : !strcmp(status, "skip") ? ST_SKIP : ST_FAIL;
+                   : !strcmp(status, "skip") ? ST_SKIP : !strcmp(status, "blocked") ? ST_BLOCKED : ST_FAIL;
+        /* A probe records what the implementation does; running to the end is not a pass. */
+        if (cr->status == ST_PASS && !strcmp(s->c->provenance, "probe")) cr->status = ST_OBSERVED;
         if (cr->status == ST_FAIL && !message) message = cmocka_message(s->log);
         cr->message = message ? message : _strdup(cr->status == ST_FAIL ? "failed (no message recorded)" : "");
         message = NULL;

@@ -4,7 +4,12 @@
 
 #include "internal.h"
 
-typedef enum rmc_status { ST_PASS, ST_FAIL, ST_CRASH, ST_TIMEOUT, ST_UNSUPPORTED, ST_SKIP, ST_COUNT } rmc_status;
+/* Results schema 2 (docs/results-format.md). `observed`: a probe that ran to the end (never a
+ * pass); `blocked`: a precondition on the implementation did not hold (the case names the case
+ * that checks it). */
+typedef enum rmc_status {
+    ST_PASS, ST_FAIL, ST_CRASH, ST_TIMEOUT, ST_BLOCKED, ST_OBSERVED, ST_UNSUPPORTED, ST_SKIP, ST_COUNT
+} rmc_status;
 const char *status_name(rmc_status s);
 
 typedef struct observation { char *key; char *json; } observation;
