@@ -401,6 +401,30 @@ static RM_UNIQUE_PROCESS *any_process(rng *r)
     }
 }
 
+/* ---- naming the arguments of a random call (shown if it crashes: rmc_call_label) ---------------- */
+static int fuzz_iteration;
+
+static const char *path_name(const WCHAR *p)
+{
+    return !p ? "NULL" : !p[0] ? "\"\"" : p == path_unused ? "<unused file>" : p == path_missing ? "<missing file>"
+         : p == path_dir ? "<case folder>" : p == path_long ? "<4990-char path>" : p == path_image ? "<rmfx-app.exe>"
+         : !wcscmp(p, L"rmfx-relative.bin") ? "\"rmfx-relative.bin\"" : "\"C:\\rmfx\\*?<>|.bin\"";
+}
+
+static const char *service_name(const WCHAR *s)
+{
+    return !s ? "NULL" : !s[0] ? "\"\"" : wcslen(s) > 64 ? "<299-char name>" : !wcscmp(s, L"rmfx-no-such-service")
+         ? "\"rmfx-no-such-service\"" : "\"rmfx-fuzz-service\"";
+}
+
+static const char *process_name(const RM_UNIQUE_PROCESS *p)
+{
+    return !p ? "NULL" : p == &proc_self ? "<self>" : p == &proc_self_wrong_time ? "<self, wrong start time>"
+         : p == &proc_zero ? "<zeroed>" : "<pid 0x7FFFFFFC>";
+}
+
+static const char *guarded(const void *p) { return p ? "guarded" : "NULL"; }
+
 static ULONG any_flags(rng *r)
 {
     static const ULONG common[] = { 0, RmForceShutdown, RmShutdownOnlyRegistered, RmForceShutdown | RmShutdownOnlyRegistered, 2, 0x80000000u };
@@ -429,6 +453,8 @@ static DWORD fuzz_one(enum fuzz_target t, rng *r)
         DWORD *h = pick(r, 5) ? rmc_guard_alloc(sizeof(DWORD), "RmStartSession pSessionHandle") : NULL;
         WCHAR *key = pick(r, 5) ? rmc_guard_alloc(sizeof(WCHAR) * (CCH_RM_SESSION_KEY + 1), "RmStartSession strSessionKey") : NULL;
         DWORD flags = pick(r, 2) ? 0 : next(r);
+        rmc_call_label("iteration %d: RmStartSession(pSessionHandle=%s, 0x%lx, strSessionKey=%s)", fuzz_iteration,
+                       guarded(h), (unsigned long)flags, key ? "guarded 33 WCHARs" : "NULL");
         rc = pRmStartSession(h, flags, key);
         if (rc == ERROR_SUCCESS && h) pRmEndSession(*h);
         if (h) rmc_guard_free(h);
@@ -449,15 +475,22 @@ static DWORD fuzz_one(enum fuzz_target t, rng *r)
         case 5: for (int i = 0; i < (int)CCH_RM_SESSION_KEY; i++) key[i] = L'g' + i % 10; break;  /* not hex */
         default: for (int i = 0; i < (int)CCH_RM_SESSION_KEY; i++) key[i] = L"0123456789abcdef"[next(r) % 16]; break;
         }
+        rmc_call_label("iteration %d: RmJoinSession(pSessionHandle=%s, strSessionKey=%s%.33ls%s)", fuzz_iteration,
+                       guarded(h), arg ? "\"" : "NULL", arg ? arg : L"", arg ? "\"" : "");
         rc = pRmJoinSession(h, arg);
         if (rc == ERROR_SUCCESS && h) pRmEndSession(*h);
         if (h) rmc_guard_free(h);
         break;
     }
-    case F_END:
-        rc = pRmEndSession(any_handle(r));
+    case F_END: {
+        DWORD handle = any_handle(r);
+        rmc_call_label("iteration %d: RmEndSession(0x%lx)", fuzz_iteration, (unsigned long)handle);
+        rc = pRmEndSession(handle);
+        rmc_call_label("iteration %d: checking the pool session after RmEndSession(0x%lx)", fuzz_iteration,
+                       (unsigned long)handle);
         refill_pool();
         break;
+    }
     case F_REGISTER: {
         LPCWSTR files[3], svcs[3];
         RM_UNIQUE_PROCESS procs[3];
@@ -466,7 +499,17 @@ static DWORD fuzz_one(enum fuzz_target t, rng *r)
         for (UINT i = 0; i < np; i++) { RM_UNIQUE_PROCESS *p = any_process(r); procs[i] = p ? *p : proc_zero; }
         for (UINT i = 0; i < ns; i++) svcs[i] = any_service(r);
         int null_arrays = pick(r, 6) == 0;   /* a NULL array with its count: documented as invalid, must not crash */
-        rc = pRmRegisterResources(any_handle(r), nf, null_arrays ? NULL : files, np, null_arrays ? NULL : procs, ns,
+        DWORD handle = any_handle(r);
+        rmc_call_label("iteration %d: RmRegisterResources(0x%lx, %u, %s%s%s%s%s%s%s, %u, %s, %u, %s%s%s%s%s%s%s)", fuzz_iteration,
+                       (unsigned long)handle, nf, null_arrays ? "NULL" : "[", nf > 0 && !null_arrays ? path_name(files[0]) : "",
+                       nf > 1 && !null_arrays ? ", " : "", nf > 1 && !null_arrays ? path_name(files[1]) : "",
+                       nf > 2 && !null_arrays ? ", " : "", nf > 2 && !null_arrays ? path_name(files[2]) : "",
+                       null_arrays ? "" : "]", np, null_arrays ? "NULL" : np ? "[processes]" : "[]", ns,
+                       null_arrays ? "NULL" : "[", ns > 0 && !null_arrays ? service_name(svcs[0]) : "",
+                       ns > 1 && !null_arrays ? ", " : "", ns > 1 && !null_arrays ? service_name(svcs[1]) : "",
+                       ns > 2 && !null_arrays ? ", " : "", ns > 2 && !null_arrays ? service_name(svcs[2]) : "",
+                       null_arrays ? "" : "]");
+        rc = pRmRegisterResources(handle, nf, null_arrays ? NULL : files, np, null_arrays ? NULL : procs, ns,
                                   null_arrays ? NULL : svcs);
         break;
     }
@@ -477,7 +520,12 @@ static DWORD fuzz_one(enum fuzz_target t, rng *r)
         DWORD *reasons = pick(r, 6) ? rmc_guard_alloc(sizeof(DWORD), "RmGetList lpdwRebootReasons") : NULL;
         RM_PROCESS_INFO *apps = cap && pick(r, 6) ? rmc_guard_alloc(cap * sizeof(RM_PROCESS_INFO), "RmGetList rgAffectedApps") : NULL;
         if (count) *count = apps ? cap : (pick(r, 3) ? 0 : cap);
-        rc = pRmGetList(any_handle(r), needed, count, apps, reasons);
+        DWORD handle = any_handle(r);
+        rmc_call_label("iteration %d: RmGetList(0x%lx, pnProcInfoNeeded=%s, pnProcInfo=%s%s%u, rgAffectedApps=%s%s%u%s, "
+                       "lpdwRebootReasons=%s)", fuzz_iteration, (unsigned long)handle, guarded(needed),
+                       count ? "guarded " : "NULL", count ? "*=" : "", count ? *count : 0, apps ? "guarded " : "NULL",
+                       apps ? "[" : "", apps ? cap : 0, apps ? "]" : "", guarded(reasons));
+        rc = pRmGetList(handle, needed, count, apps, reasons);
         if (rc == ERROR_SUCCESS && count) check(*count <= (apps ? cap : 0), "RmGetList succeeded with *pnProcInfo %u for a %u-entry array", *count, apps ? cap : 0);
         if (needed) rmc_guard_free(needed);
         if (count) rmc_guard_free(count);
@@ -485,29 +533,51 @@ static DWORD fuzz_one(enum fuzz_target t, rng *r)
         if (apps) rmc_guard_free(apps);
         break;
     }
-    case F_SHUTDOWN:
-        rc = pRmShutdown(any_handle(r), any_flags(r), pick(r, 2) ? fuzz_callback : NULL);
+    case F_SHUTDOWN: {
+        DWORD handle = any_handle(r);
+        ULONG flags = any_flags(r);
+        RM_WRITE_STATUS_CALLBACK cb = pick(r, 2) ? fuzz_callback : NULL;
+        rmc_call_label("iteration %d: RmShutdown(0x%lx, 0x%lx, %s)", fuzz_iteration, (unsigned long)handle,
+                       (unsigned long)flags, cb ? "callback" : "NULL");
+        rc = pRmShutdown(handle, flags, cb);
         break;
-    case F_RESTART:
-        rc = pRmRestart(any_handle(r), pick(r, 2) ? 0 : next(r), pick(r, 2) ? fuzz_callback : NULL);
+    }
+    case F_RESTART: {
+        DWORD handle = any_handle(r);
+        DWORD flags = pick(r, 2) ? 0 : next(r);
+        RM_WRITE_STATUS_CALLBACK cb = pick(r, 2) ? fuzz_callback : NULL;
+        rmc_call_label("iteration %d: RmRestart(0x%lx, 0x%lx, %s)", fuzz_iteration, (unsigned long)handle,
+                       (unsigned long)flags, cb ? "callback" : "NULL");
+        rc = pRmRestart(handle, flags, cb);
         break;
-    case F_CANCEL:
-        rc = pRmCancelCurrentTask(any_handle(r));
+    }
+    case F_CANCEL: {
+        DWORD handle = any_handle(r);
+        rmc_call_label("iteration %d: RmCancelCurrentTask(0x%lx)", fuzz_iteration, (unsigned long)handle);
+        rc = pRmCancelCurrentTask(handle);
         break;
+    }
     case F_ADD: {
         static const RM_FILTER_ACTION actions[] = { RmInvalidFilterAction, RmNoRestart, RmNoShutdown, (RM_FILTER_ACTION)3,
                                                     (RM_FILTER_ACTION)-1 };
         const WCHAR *file = pick(r, 2) ? any_path(r) : NULL;
         RM_UNIQUE_PROCESS *proc = pick(r, 2) ? any_process(r) : NULL;
         const WCHAR *svc = pick(r, 2) ? any_service(r) : NULL;
-        rc = pRmAddFilter(any_handle(r), file, proc, svc, actions[pick(r, 5)]);
+        DWORD handle = any_handle(r);
+        RM_FILTER_ACTION action = actions[pick(r, 5)];
+        rmc_call_label("iteration %d: RmAddFilter(0x%lx, %s, %s, %s, %d)", fuzz_iteration, (unsigned long)handle,
+                       path_name(file), process_name(proc), service_name(svc), (int)action);
+        rc = pRmAddFilter(handle, file, proc, svc, action);
         break;
     }
     case F_REMOVE: {
         const WCHAR *file = pick(r, 2) ? any_path(r) : NULL;
         RM_UNIQUE_PROCESS *proc = pick(r, 2) ? any_process(r) : NULL;
         const WCHAR *svc = pick(r, 2) ? any_service(r) : NULL;
-        rc = pRmRemoveFilter(any_handle(r), file, proc, svc);
+        DWORD handle = any_handle(r);
+        rmc_call_label("iteration %d: RmRemoveFilter(0x%lx, %s, %s, %s)", fuzz_iteration, (unsigned long)handle,
+                       path_name(file), process_name(proc), service_name(svc));
+        rc = pRmRemoveFilter(handle, file, proc, svc);
         break;
     }
     case F_FILTERLIST: {
@@ -515,7 +585,10 @@ static DWORD fuzz_one(enum fuzz_target t, rng *r)
         DWORD cb = sizes[pick(r, 7)];
         BYTE *buf = cb && pick(r, 6) ? rmc_guard_alloc(cb, "RmGetFilterList pbFilterBuf") : NULL;
         DWORD *needed = pick(r, 6) ? rmc_guard_alloc(sizeof(DWORD), "RmGetFilterList cbFilterBufNeeded") : NULL;
-        rc = pRmGetFilterList(any_handle(r), buf, buf ? cb : (pick(r, 3) ? 0 : cb), needed);
+        DWORD handle = any_handle(r), size = buf ? cb : (pick(r, 3) ? 0 : cb);
+        rmc_call_label("iteration %d: RmGetFilterList(0x%lx, pbFilterBuf=%s, %lu, cbFilterBufNeeded=%s)", fuzz_iteration,
+                       (unsigned long)handle, buf ? "guarded" : "NULL", (unsigned long)size, guarded(needed));
+        rc = pRmGetFilterList(handle, buf, size, needed);
         if (buf) rmc_guard_free(buf);
         if (needed) rmc_guard_free(needed);
         break;
@@ -537,7 +610,11 @@ static void fuzz(void **state)
     rng r = { fuzz_seed(0x5EED0000u + (unsigned)f->target * 7919u) };
     histogram h = { { 0 }, { 0 }, 0 };
     fuzz_callbacks = 0;
-    for (int i = 0; i < f->iterations; i++) count_rc(&h, fuzz_one(f->target, &r));
+    for (int i = 0; i < f->iterations; i++) {
+        fuzz_iteration = i + 1;
+        count_rc(&h, fuzz_one(f->target, &r));
+        rmc_call_label(NULL);
+    }
     obs_histogram(&h, f->iterations);
     if (f->target == F_SHUTDOWN || f->target == F_RESTART) rmc_obs_int("callbacks", fuzz_callbacks);
 }

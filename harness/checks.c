@@ -1,6 +1,7 @@
 /* checks.c — the case-side API: context, observations, checks, and the record channel that
  * carries them to the runner line by line (so nothing is lost if the case then crashes). */
 #include "internal.h"
+#include "crash_report.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,7 +30,9 @@ void record_line(const char *tag, const char *a, const char *b)
     if (b) n += (size_t)sprintf(line + n, "\t%s", b);
     line[n++] = '\n';
     DWORD done;
-    WriteFile(record_handle, line, (DWORD)n, &done, NULL);
+    if (!WriteFile(record_handle, line, (DWORD)n, &done, NULL) && crash_board_get())
+        /* Something in the case process closed or broke the handle: tell the runner another way. */
+        crash_board_get()->record_lost = (LONG)GetLastError() ? (LONG)GetLastError() : 1;
     if (line != small) free(line);
     if (!strcmp(tag, "S")) status_written = 1;
 }

@@ -5,6 +5,7 @@
  * a cmocka failure: cmocka installs its own unhandled-exception filter around each test, so the
  * case body is entered through a trampoline that puts ours back in place. */
 #include "internal.h"
+#include "crash_report.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,27 +45,7 @@ HMODULE load_implementation(const WCHAR *path, int system)
 }
 
 /* ---- exceptions ----------------------------------------------------------------------------- */
-static const struct { DWORD code; const char *name; } exception_names[] = {
-    {0xC0000005, "EXCEPTION_ACCESS_VIOLATION"}, {0xC00000FD, "EXCEPTION_STACK_OVERFLOW"},
-    {0xC000001D, "EXCEPTION_ILLEGAL_INSTRUCTION"}, {0xC0000096, "EXCEPTION_PRIV_INSTRUCTION"},
-    {0xC0000094, "EXCEPTION_INT_DIVIDE_BY_ZERO"}, {0xC0000095, "EXCEPTION_INT_OVERFLOW"},
-    {0xC0000006, "EXCEPTION_IN_PAGE_ERROR"}, {0xC0000008, "EXCEPTION_INVALID_HANDLE"},
-    {0xC0000025, "EXCEPTION_NONCONTINUABLE_EXCEPTION"}, {0xC0000026, "EXCEPTION_INVALID_DISPOSITION"},
-    {0xC000008C, "EXCEPTION_ARRAY_BOUNDS_EXCEEDED"}, {0xC0000409, "STATUS_STACK_BUFFER_OVERRUN"},
-    {0xC0000374, "STATUS_HEAP_CORRUPTION"}, {0xC0000135, "STATUS_DLL_NOT_FOUND"},
-    {0xC0000142, "STATUS_DLL_INIT_FAILED"}, {0x80000003, "EXCEPTION_BREAKPOINT"},
-    {0x80000004, "EXCEPTION_SINGLE_STEP"}, {0x80000002, "EXCEPTION_DATATYPE_MISALIGNMENT"},
-    /* Raised by Wine for a function it declares but does not implement. */
-    {0x80000100, "unimplemented function (Wine stub exception)"},
-    {0xE06D7363, "C++ exception"},
-};
-
-const char *exception_name(DWORD code)
-{
-    for (size_t i = 0; i < sizeof(exception_names) / sizeof(exception_names[0]); i++)
-        if (exception_names[i].code == code) return exception_names[i].name;
-    return NULL;
-}
+const char *exception_name(DWORD code) { return crash_exception_name(code); }
 
 int looks_like_exception(DWORD code)
 {
@@ -89,42 +70,17 @@ static void json_into(char *dst, size_t n, const char *src)
 static LONG WINAPI crash_filter(EXCEPTION_POINTERS *ep)
 {
     EXCEPTION_RECORD *er = ep->ExceptionRecord;
-    char msg[600], json[700], code[16];
+    char msg[1200], json[1400], code[16], during[480];
     if (er->ExceptionCode == EXCEPTION_ACCESS_VIOLATION && er->NumberParameters >= 2 &&
-        guard_describe_fault(er->ExceptionInformation[1], er->ExceptionInformation[0] == 1, msg, sizeof msg)) {
+        guard_describe_fault(er->ExceptionInformation[1], er->ExceptionInformation[0] == 1, msg, sizeof msg - sizeof during)) {
+        crash_describe_call(during, sizeof during);
+        strcat(msg, during);
         json_into(json, sizeof json, msg);
         record_line("M", json, NULL);
         record_line("S", "fail", NULL);
         TerminateProcess(GetCurrentProcess(), 0);
     }
-    char where[MAX_PATH] = "unknown module";
-    HMODULE mod = NULL;
-    ULONG_PTR offset = 0;
-    if (GetModuleHandleExA(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
-                           (const char *)er->ExceptionAddress, &mod) && mod) {
-        char path[MAX_PATH];
-        if (GetModuleFileNameA(mod, path, MAX_PATH)) {
-            const char *base = strrchr(path, '\\');
-            snprintf(where, sizeof where, "%s", base ? base + 1 : path);
-        }
-        offset = (ULONG_PTR)er->ExceptionAddress - (ULONG_PTR)mod;
-    }
-    const char *name = exception_name(er->ExceptionCode);
-    MEMORY_BASIC_INFORMATION mbi;
-    if (er->ExceptionCode == 0x80000100u && er->NumberParameters >= 2 &&
-        VirtualQuery((void *)er->ExceptionInformation[1], &mbi, sizeof mbi) && mbi.State == MEM_COMMIT &&
-        VirtualQuery((void *)er->ExceptionInformation[0], &mbi, sizeof mbi) && mbi.State == MEM_COMMIT)
-        /* Wine's stub exception carries the DLL and function names. */
-        snprintf(msg, sizeof msg, "unimplemented function %.64s.%.64s called (exception 0x80000100)",
-                 (const char *)er->ExceptionInformation[0], (const char *)er->ExceptionInformation[1]);
-    else if (er->ExceptionCode == EXCEPTION_ACCESS_VIOLATION && er->NumberParameters >= 2)
-        snprintf(msg, sizeof msg, "%s (0x%08lX): %s of address %p, at %s+0x%llx", name,
-                 (unsigned long)er->ExceptionCode,
-                 er->ExceptionInformation[0] == 1 ? "write" : er->ExceptionInformation[0] == 8 ? "execution" : "read",
-                 (void *)er->ExceptionInformation[1], where, (unsigned long long)offset);
-    else
-        snprintf(msg, sizeof msg, "%s (0x%08lX) at %s+0x%llx", name ? name : "exception",
-                 (unsigned long)er->ExceptionCode, where, (unsigned long long)offset);
+    crash_describe(ep, msg, sizeof msg);
     json_into(json, sizeof json, msg);
     snprintf(code, sizeof code, "0x%08lX", (unsigned long)er->ExceptionCode);
     record_line("C", code, json);
@@ -167,6 +123,41 @@ static BOOL WINAPI console_event_handler(DWORD event)
     return TRUE;
 }
 
+/* ---- what the runner reads after the case process died ---------------------------------------- */
+
+/* The runner made a small shared section for this process (runner.c) before resuming it: the
+ * call in progress goes there too, so even a death that skips every filter names the call. */
+static void attach_call_board(void)
+{
+    WCHAR name[64];
+    _snwprintf(name, 64, L"Local\\rmconform-board-%lu", (unsigned long)GetCurrentProcessId());
+    HANDLE m = OpenFileMappingW(FILE_MAP_WRITE, FALSE, name);
+    if (!m) return;
+    crash_board *b = MapViewOfFile(m, FILE_MAP_WRITE, 0, 0, sizeof(crash_board));
+    CloseHandle(m);   /* the view keeps the section */
+    if (b) crash_attach_board(b);
+}
+
+/* Heap corruption goes unnoticed under Wine and can go unnoticed on Windows until much later:
+ * validate every heap of the process once the case is over. */
+static void check_heaps(void)
+{
+    HANDLE heaps[128];
+    DWORD n = GetProcessHeaps(128, heaps);
+    for (DWORD i = 0; i < n && i < 128; i++) {
+        if (HeapValidate(heaps[i], 0, NULL)) continue;
+        char msg[600], json[700];
+        const char *last = crash_last_call();
+        snprintf(msg, sizeof msg, "STATUS_HEAP_CORRUPTION (0xC0000374): heap %lu of %lu of the case process failed "
+                 "HeapValidate after the case; the implementation corrupted the heap (double free, or a write past "
+                 "an allocation)%s%s", (unsigned long)i + 1, (unsigned long)n,
+                 last ? "; the last call into the implementation was " : "", last ? last : "");
+        json_into(json, sizeof json, msg);
+        record_line("C", "0xC0000374", json);
+        TerminateProcess(GetCurrentProcess(), 0xC0000374u);
+    }
+}
+
 /* ---- one case ------------------------------------------------------------------------------ */
 static const rmc_case *running;
 
@@ -188,6 +179,12 @@ int child_main(const rmc_options *o)
 {
     SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX | SEM_NOOPENFILEERRORBOX);
     install_crash_handlers();
+    /* Stack for the crash filter when the implementation overflows the stack. */
+    ULONG reserve = 64 * 1024;
+    SetThreadStackGuarantee(&reserve);
+    /* Windows ends the process with STATUS_HEAP_CORRUPTION as soon as it notices. */
+    HeapSetInformation(NULL, HeapEnableTerminationOnCorruption, NULL, 0);
+    attach_call_board();
     if (!o->record) { fputs("rmconform: --child needs --record\n", stderr); return RMC_EXIT_BAD_INPUT; }
     record_open(o->record);
     SetConsoleCtrlHandler(console_event_handler, TRUE);
@@ -215,9 +212,12 @@ int child_main(const rmc_options *o)
         return 0;
     }
     load_exports(m);
+    call_thunks_install(m);
+    heap_watch_install(m);
 
     const struct CMUnitTest test[] = {{running->id, trampoline, NULL, teardown, (void *)running->param}};
     int failed = _cmocka_run_group_tests(running->id, test, 1, NULL, NULL);
+    check_heaps();
     if (!checks_status_written()) record_line("S", failed ? "fail" : "pass", NULL);
     fflush(stdout);
     fflush(stderr);

@@ -44,6 +44,7 @@ typedef struct rmc_options {
     const WCHAR *out_root;     /* --out-root DIR */
     int jobs;                  /* --jobs N */
     int quiet;                 /* --quiet: no per-case lines */
+    int remove_leftover_services;   /* --remove-leftover-services */
     /* child / probe modes (internal) */
     const WCHAR *child_case;   /* --child ID */
     int probe;                 /* --probe */
@@ -105,7 +106,17 @@ const char *exception_name(DWORD code);  /* "EXCEPTION_ACCESS_VIOLATION" or NULL
 int looks_like_exception(DWORD exit_code);
 /* Resolves the exports of m into the p* pointers; returns the RMX() mask of those present. */
 unsigned load_exports(HMODULE m);
+/* Routes each p* pointer through a thunk that records the call in progress (call_thunks.c). */
+void call_thunks_install(HMODULE implementation);
+/* Turns a HeapFree the heap refuses during a call into the implementation into a crash that
+ * names heap corruption (heap_watch.c). */
+void heap_watch_install(HMODULE implementation);
 HMODULE load_implementation(const WCHAR *path, int system);
+
+/* ---- the runner against its case processes (self_protect.c) ----------------------------------- */
+/* Denies everyone, the owner included, the rights to end, suspend, write or inject into the
+ * runner's process and threads. Returns 1 when the process DACL was set. */
+int runner_protect_self(void);
 
 /* ---- user-global settings cases may change (settings_guard.c) ------------------------------- */
 typedef struct rmc_saved_settings {

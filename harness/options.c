@@ -32,6 +32,8 @@ void options_usage(FILE *to)
           "  --out DIR       write results.jsonl, results.json, junit.xml there\n"
           "  --out-root DIR  write into DIR/<implementation>-<os>-<arch>/\n"
           "  --jobs N        run up to N cases at once (cases that need the machine alone run alone)\n"
+          "  --remove-leftover-services  delete services a case installed whose binary lies outside\n"
+          "                  the system folders (they are always reported)\n"
           "\n"
           "exit status: 0 every case pass/unsupported/skip; 1 any fail/crash/timeout; 2 bad input\n",
           to);
@@ -70,6 +72,7 @@ int options_parse(int argc, WCHAR **argv, rmc_options *o)
         else if (!wcscmp(a, L"--case")) { NEED_VALUE(); o->globs[o->nglobs++] = argv[++i]; }
         else if (!wcscmp(a, L"--list")) o->list = 1;
         else if (!wcscmp(a, L"--quiet")) o->quiet = 1;
+        else if (!wcscmp(a, L"--remove-leftover-services")) o->remove_leftover_services = 1;
         else if (!wcscmp(a, L"--os")) {
             NEED_VALUE();
             char *v = utf8_from_wide(argv[++i]);

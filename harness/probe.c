@@ -189,7 +189,11 @@ int dll_check_file(const WCHAR *path, char *why, size_t n)
     DWORD lfanew = got >= 64 ? *(DWORD *)(hdr + 0x3c) : 0;
     if (got < 64 || hdr[0] != 'M' || hdr[1] != 'Z')
         snprintf(why, n, "%s is not a PE file (no MZ header)", p8);
-    else if (lfanew + 24 > got || memcmp(hdr + lfanew, "PE\0\0", 4))
+    /* Compared without adding to lfanew: a crafted value must not wrap past the check. */
+    else if (lfanew > got - 24)
+        snprintf(why, n, "%s is not a PE file (its PE header offset 0x%lx lies outside the first %lu bytes)", p8,
+                 (unsigned long)lfanew, (unsigned long)got);
+    else if (memcmp(hdr + lfanew, "PE\0\0", 4))
         snprintf(why, n, "%s is not a PE file (no PE signature)", p8);
     else {
         WORD machine = *(WORD *)(hdr + lfanew + 4);

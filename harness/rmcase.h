@@ -112,6 +112,10 @@ unsigned rmc_platform_caps(void);         /* RMC_CAP_* available here */
  * file with a few bytes in it. Fails the case when that does not work. */
 void rmc_case_file(WCHAR out[MAX_PATH], const WCHAR *name, int create);
 
+/* A label for the RM calls this thread makes next, shown in a crash verdict ("during RmGetList
+ * (sizing)"); printf-style; NULL clears it. Every p* export call is already named without it. */
+void rmc_call_label(const char *fmt, ...) __attribute__((format(gnu_printf, 1, 2)));
+
 /* Runs fn(arg) after the body, also when it failed (cmocka teardown), last registered first. */
 void rmc_defer(void (*fn)(void *), void *arg);
 

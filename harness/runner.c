@@ -6,6 +6,8 @@
  * line (child.c); whatever it wrote before dying is kept. */
 #include "runner.h"
 #include "fixture.h"
+#include "crash_report.h"
+#include "service_watch.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +19,44 @@ typedef struct slot {
     DWORD start_error;          /* CreateProcess's error when the case could not start */
     DWORD started, timeout_ms;
     WCHAR record[MAX_PATH], log[MAX_PATH], case_dir[MAX_PATH];
+    HANDLE board_map;           /* the call board the child writes its call in progress to */
+    crash_board *board;
 } slot;
+
+/* Each case's job may commit this much memory (the case process and its fixtures together). */
+#define CASE_JOB_MEMORY_LIMIT ((SIZE_T)1 << 30)
+
+/* What the call board says about a case process that died without a verdict: the call in
+ * progress, and whether the record channel broke. The child can write anything there: read it
+ * as untrusted text. */
+static void describe_death(const slot *s, DWORD exit_code, char *out, size_t n)
+{
+    size_t o = 0;
+    out[0] = 0;
+    const crash_board *b = s->board;
+    if (!b || b->magic != CRASH_BOARD_MAGIC) return;
+    char call[sizeof b->call + 1], label[sizeof b->label + 1];
+    memcpy(call, b->call, sizeof b->call);
+    call[sizeof b->call] = 0;
+    memcpy(label, b->label, sizeof b->label);
+    label[sizeof b->label] = 0;
+    for (char *p = call; *p; p++) if ((unsigned char)*p < 0x20) *p = '?';
+    for (char *p = label; *p; p++) if ((unsigned char)*p < 0x20) *p = '?';
+    if (b->record_lost)
+        o += (size_t)snprintf(out + o, n - o, "; the record channel was closed by the case process (writing to it "
+                              "failed with error %ld), so what it recorded after that was lost", (long)b->record_lost);
+    if (b->in_call > 0 && call[0]) {
+        o += (size_t)snprintf(out + o, n - o, "; it ended during %s%s%s%s", call, label[0] ? " (" : "", label,
+                              label[0] ? ")" : "");
+        if (o < n && exit_code == 0)
+            o += (size_t)snprintf(out + o, n - o, ": the implementation ended the process (ExitProcess or "
+                                  "TerminateProcess), or the call overflowed the stack (a stack overflow is likely "
+                                  "when the call recursed without bound)");
+        else if (o < n && exit_code == EXCEPTION_STACK_OVERFLOW)
+            o += (size_t)snprintf(out + o, n - o, ": the call overflowed the stack");
+    } else if (b->calls > 0 && call[0] && o < n)
+        o += (size_t)snprintf(out + o, n - o, "; the last call into the implementation, %s, had returned", call);
+}
 
 /* ---- decoding what the child wrote ------------------------------------------------------------ */
 
@@ -99,12 +138,15 @@ static void collect(slot *s, case_result *cr, int timed_out, DWORD exit_code, un
     } else {
         cr->status = ST_CRASH;
         const char *name = exception_name(exit_code);
+        char known[900];
+        describe_death(s, exit_code, known, sizeof known);
+        char full[1400];
         if (looks_like_exception(exit_code))
-            snprintf(buf, sizeof buf, "%s (0x%08lX): the case process died before it could report", name ? name : "exception",
-                     (unsigned long)exit_code);
+            snprintf(full, sizeof full, "%s (0x%08lX): the case process died before it could report%s", name ? name : "exception",
+                     (unsigned long)exit_code, known);
         else
-            snprintf(buf, sizeof buf, "the case process exited with code %lu without a verdict", (unsigned long)exit_code);
-        cr->message = _strdup(buf);
+            snprintf(full, sizeof full, "the case process exited with code %lu without a verdict%s", (unsigned long)exit_code, known);
+        cr->message = _strdup(full);
     }
     free(status);
     free(message);
@@ -154,7 +196,8 @@ static int start_child(run_state *r, slot *s, const rmc_case *c)
     PROCESS_INFORMATION pi;
     s->job = CreateJobObjectW(NULL, NULL);
     JOBOBJECT_EXTENDED_LIMIT_INFORMATION lim = {0};
-    lim.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+    lim.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE | JOB_OBJECT_LIMIT_JOB_MEMORY;
+    lim.JobMemoryLimit = CASE_JOB_MEMORY_LIMIT;
     SetInformationJobObject(s->job, JobObjectExtendedLimitInformation, &lim, sizeof lim);
     /* CREATE_NO_WINDOW: a console of its own, so console control events a case generates for
      * its fixtures never reach the runner's console. */
@@ -174,6 +217,11 @@ static int start_child(run_state *r, slot *s, const rmc_case *c)
     if (!AssignProcessToJobObject(s->job, pi.hProcess))
         fprintf(stderr, "rmconform: warning: case process not in a job (error %lu); its fixtures may outlive it\n",
                 GetLastError());
+    /* The call board (child.c opens it by the process id) exists before the child runs. */
+    WCHAR board_name[64];
+    _snwprintf(board_name, 64, L"Local\\rmconform-board-%lu", (unsigned long)pi.dwProcessId);
+    s->board_map = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, sizeof(crash_board), board_name);
+    s->board = s->board_map ? MapViewOfFile(s->board_map, FILE_MAP_READ | FILE_MAP_WRITE, 0, 0, sizeof(crash_board)) : NULL;
     ResumeThread(pi.hThread);
     CloseHandle(pi.hThread);
     s->process = pi.hProcess;
@@ -184,6 +232,67 @@ static int start_child(run_state *r, slot *s, const rmc_case *c)
     unsigned t = c->timeout_s > r->o->timeout_s ? c->timeout_s : r->o->timeout_s;
     s->timeout_ms = t * 1000;
     return 1;
+}
+
+/* Appends to a verdict's message (malloc'd). */
+static void append_message(case_result *cr, const char *text)
+{
+    size_t a = cr->message ? strlen(cr->message) : 0, b = strlen(text);
+    char *m = malloc(a + b + 3);
+    if (!m) return;
+    memcpy(m, cr->message ? cr->message : "", a);
+    memcpy(m + a, a ? "; " : "", a ? 2 : 0);
+    memcpy(m + a + (a ? 2 : 0), text, b + 1);
+    free(cr->message);
+    cr->message = m;
+}
+
+/* A case that did not pass while its job hit the memory limit: say so, it explains the rest. */
+static void note_memory_limit(slot *s, case_result *cr)
+{
+    JOBOBJECT_EXTENDED_LIMIT_INFORMATION info;
+    if (cr->status == ST_PASS || cr->status == ST_OBSERVED ||
+        !QueryInformationJobObject(s->job, JobObjectExtendedLimitInformation, &info, sizeof info, NULL))
+        return;
+    if (info.PeakJobMemoryUsed + (16u << 20) < CASE_JOB_MEMORY_LIMIT) return;
+    char text[200];
+    snprintf(text, sizeof text, "out of memory: the case process and its fixtures reached the job's limit of %u MiB "
+             "(peak %llu MiB); an allocation failed", (unsigned)(CASE_JOB_MEMORY_LIMIT >> 20),
+             (unsigned long long)(info.PeakJobMemoryUsed >> 20));
+    append_message(cr, text);
+}
+
+/* Services installed while the case ran (other than this run's fixtures): a case that leaves
+ * the machine changed for good does not pass, whatever its checks said. */
+static service_set known_services;
+
+static void note_leftover_services(run_state *r, slot *s, case_result *cr)
+{
+    WCHAR fixtures[64];
+    _snwprintf(fixtures, 64, L"rmfx-%ls-", r->run_id);
+    rmc_buf text = {0}, obs = {0};
+    /* This run's fixture services of this case are removed below; they are not news. */
+    if (!services_report_new(&known_services, fixtures, r->o->remove_leftover_services, &text, &obs)) {
+        buf_free(&text);
+        buf_free(&obs);
+        return;
+    }
+    (void)s;
+    char *msg = malloc(text.len + 96);
+    if (msg) {
+        sprintf(msg, "services left installed after the case: %s", text.data);
+        if (cr->status == ST_PASS || cr->status == ST_OBSERVED) {
+            cr->status = ST_FAIL;
+            free(cr->message);
+            cr->message = msg;
+        } else {
+            append_message(cr, msg);
+            free(msg);
+        }
+    }
+    add_obs(cr, "services_left_installed", strlen("services_left_installed"), obs.data);
+    buf_free(&text);
+    buf_free(&obs);
 }
 
 static void finish_child(run_state *r, slot *s, int timed_out)
@@ -200,6 +309,12 @@ static void finish_child(run_state *r, slot *s, int timed_out)
     cr->duration_ms = GetTickCount() - s->started;
     unsigned t = s->timeout_ms / 1000;
     collect(s, cr, timed_out, exit_code, t);
+    note_memory_limit(s, cr);
+    note_leftover_services(r, s, cr);
+    if (s->board) UnmapViewOfFile(s->board);
+    if (s->board_map) CloseHandle(s->board_map);
+    s->board = NULL;
+    s->board_map = NULL;
     /* Closing the job kills whatever the case left running. */
     TerminateJobObject(s->job, 0);
     CloseHandle(s->job);
@@ -295,6 +410,8 @@ void runner_run(run_state *r)
     r->results = calloc((size_t)r->nselected + 1, sizeof(*r->results));
     /* Fixture services left by an earlier run that was killed (their owner is gone). */
     fixture_services_cleanup(NULL);
+    services_snapshot(&known_services);
+    runner_protect_self();
 
     int next = 0, running = 0, exclusive_running = 0;
     rmc_saved_settings saved;   /* what an exclusive case may change, put back after it */
@@ -356,5 +473,6 @@ void runner_run(run_state *r)
     }
     CloseHandle(scratch_lock);
     remove_tree(r->scratch_dir);
+    services_free(&known_services);
     free(slots);
 }

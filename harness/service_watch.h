@@ -1,0 +1,17 @@
+/* service_watch.h — services a case left installed (service_watch.c). */
+#ifndef RMC_SERVICE_WATCH_H
+#define RMC_SERVICE_WATCH_H
+#include "internal.h"
+
+typedef struct service_set { WCHAR **names; int n; int valid; } service_set;
+
+/* Every service installed now (valid = 0 when the SCM could not be listed). */
+void services_snapshot(service_set *set);
+/* Services installed now that known_set lacks and whose names do not start with skip_prefix:
+ * appends "name (binary X) fate; ..." to message and a JSON array to obs_json, adds them to
+ * known_set, removes those outside the system folders when remove is set; returns how many. */
+int services_report_new(service_set *known_set, const WCHAR *skip_prefix, int remove, rmc_buf *message,
+                        rmc_buf *obs_json);
+void services_free(service_set *set);
+
+#endif
