@@ -143,7 +143,7 @@ class Defences(unittest.TestCase):
             wine_cmd("sc", "delete", self.SERVICE)
 
     def service_exists(self):
-        return wine_cmd("sc", "qc", self.SERVICE).returncode == 0
+        return wine_cmd("sc", "query", self.SERVICE).returncode == 0   # Wine's sc has no qc
 
     def test_service_left_behind_is_reported_not_removed(self):
         wine_cmd("sc", "delete", self.SERVICE)
