@@ -213,7 +213,7 @@ int child_main(const rmc_options *o)
     }
     load_exports(m);
     call_thunks_install(m);
-    heap_watch_install(m);
+    import_watch_install(m);
 
     const struct CMUnitTest test[] = {{running->id, trampoline, NULL, teardown, (void *)running->param}};
     int failed = _cmocka_run_group_tests(running->id, test, 1, NULL, NULL);

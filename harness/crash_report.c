@@ -28,6 +28,7 @@ static const struct { DWORD code; const char *name; } exception_names[] = {
     /* Raised by Wine for a function it declares but does not implement. */
     {0x80000100, "unimplemented function (Wine stub exception)"},
     {0xE06D7363, "C++ exception"},
+    {CRASH_EXIT_DURING_CALL, "process ended by the implementation"},
 };
 
 const char *crash_exception_name(DWORD code)

@@ -40,7 +40,10 @@ typedef struct crash_board {
 void crash_attach_board(crash_board *board);
 crash_board *crash_board_get(void);
 
-const char *crash_exception_name(DWORD code);   /* "EXCEPTION_ACCESS_VIOLATION", or NULL */
+const char *crash_exception_name(DWORD code);
+/* Not an exception: the code a verdict shows when the implementation ended the process itself
+ * (ExitProcess, exit, abort, TerminateProcess) during a call (import_watch.c). */
+#define CRASH_EXIT_DURING_CALL 0xE0455854u   /* "EXCEPTION_ACCESS_VIOLATION", or NULL */
 
 /* Writes the whole description of the exception into msg (UTF-8, no trailing newline). */
 void crash_describe(const EXCEPTION_POINTERS *ep, char *msg, size_t n);

@@ -108,9 +108,10 @@ int looks_like_exception(DWORD exit_code);
 unsigned load_exports(HMODULE m);
 /* Routes each p* pointer through a thunk that records the call in progress (call_thunks.c). */
 void call_thunks_install(HMODULE implementation);
-/* Turns a HeapFree the heap refuses during a call into the implementation into a crash that
- * names heap corruption (heap_watch.c). */
-void heap_watch_install(HMODULE implementation);
+/* Watches the implementation's (and its C runtime's) HeapFree, ExitProcess and TerminateProcess
+ * imports: a refused HeapFree is a crash naming heap corruption, ending the process is a crash
+ * naming the call (import_watch.c). */
+void import_watch_install(HMODULE implementation);
 HMODULE load_implementation(const WCHAR *path, int system);
 
 /* ---- the runner against its case processes (self_protect.c) ----------------------------------- */

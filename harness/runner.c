@@ -49,9 +49,10 @@ static void describe_death(const slot *s, DWORD exit_code, char *out, size_t n)
         o += (size_t)snprintf(out + o, n - o, "; it ended during %s%s%s%s", call, label[0] ? " (" : "", label,
                               label[0] ? ")" : "");
         if (o < n && exit_code == 0)
-            o += (size_t)snprintf(out + o, n - o, ": the implementation ended the process (ExitProcess or "
-                                  "TerminateProcess), or the call overflowed the stack (a stack overflow is likely "
-                                  "when the call recursed without bound)");
+            o += (size_t)snprintf(out + o, n - o, ": the process ended without running the crash filter and without "
+                                  "the implementation calling ExitProcess or TerminateProcess itself — a stack overflow "
+                                  "is likely (Wine ends a process whose stack overflows with exit code 0), all the more "
+                                  "when the call recursed without bound");
         else if (o < n && exit_code == EXCEPTION_STACK_OVERFLOW)
             o += (size_t)snprintf(out + o, n - o, ": the call overflowed the stack");
     } else if (b->calls > 0 && call[0] && o < n)

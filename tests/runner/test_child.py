@@ -82,12 +82,27 @@ class CrashDetail(unittest.TestCase):
         p, c, _ = run_one("recurse", "rmt_recurse", "session.start_returns_key")
         self.assertEqual(c["status"], "crash", c)
         self.assertIn("RmStartSession", c["message"])
-        self.assertRegex(c["message"], r"EXCEPTION_STACK_OVERFLOW|overflowed the stack")
+        # Windows runs the crash filter on the reserved stack; Wine ends the process with code 0
+        # and the runner says what the call board knows.
+        self.assertRegex(c["message"], r"EXCEPTION_STACK_OVERFLOW|a stack overflow is likely")
+
+    def test_exit_process_during_a_call(self):
+        p, c, _ = run_one("exit", "rmt_exit", "session.start_returns_key")
+        self.assertEqual(c["status"], "crash", c)
+        self.assertIn("during RmStartSession", c["message"])
+        self.assertIn("ended the case process with ExitProcess(0)", c["message"])
 
     def test_double_free_is_heap_corruption(self):
         p, c, _ = run_one("doublefree", "rmt_doublefree", "session.start_returns_key")
         self.assertEqual(c["status"], "crash", c)
         self.assertIn("STATUS_HEAP_CORRUPTION (0xC0000374)", c["message"])
+
+    def test_closed_record_channel_is_named(self):
+        # The DLL closes every file handle it did not open, the record channel among them: the
+        # verdict is lost, and the runner says why instead of "exited with code 0".
+        p, c, _ = run_one("closehandles", "rmt_closehandles", "session.start_returns_key")
+        self.assertEqual(c["status"], "crash", c)
+        self.assertIn("the record channel was closed by the case process", c["message"])
 
     def test_random_arguments_of_the_crashing_call(self):
         p, c, _ = run_one("fuzzargs", "rmt_fillptr", "robustness.random_args.RmGetList")
