@@ -94,9 +94,37 @@ static LONG WINAPI crash_filter(EXCEPTION_POINTERS *ep)
  * turned into a crash verdict as soon as it is raised. */
 #define EXCEPTION_UNIMPLEMENTED_STUB 0x80000100u
 
+/* A stack overflow must leave room for the crash filter. Windows keeps the reserve asked for with
+ * SetThreadStackGuarantee; Wine does not, and ends the process with exit code 0 when the stack
+ * runs out (docs/wine-notes.md). Where the stack is committed ahead (Wine commits it whole), a
+ * tripwire guard page well above its end turns the overflow into an exception with stack to
+ * spare. Where it is not committed (Windows), nothing is set: the guarantee does the job. */
+#define STACK_TRIPWIRE_SPARE (48 * 1024)
+static ULONG_PTR stack_tripwire;
+
+static void set_stack_tripwire(void)
+{
+    SYSTEM_INFO si;
+    GetSystemInfo(&si);
+    ULONG_PTR limit = (ULONG_PTR)((NT_TIB *)NtCurrentTeb())->StackLimit;
+    ULONG_PTR page = (limit + STACK_TRIPWIRE_SPARE) & ~(ULONG_PTR)(si.dwPageSize - 1);
+    MEMORY_BASIC_INFORMATION mbi;
+    DWORD old;
+    ULONG_PTR here = (ULONG_PTR)&mbi;
+    if (page + si.dwPageSize + 64 * 1024 > here) return;   /* a small stack: leave it alone */
+    if (!VirtualQuery((void *)page, &mbi, sizeof mbi) || mbi.State != MEM_COMMIT || (mbi.Protect & PAGE_GUARD)) return;
+    if (VirtualProtect((void *)page, si.dwPageSize, PAGE_READWRITE | PAGE_GUARD, &old)) stack_tripwire = page;
+}
+
 static LONG WINAPI stub_exception_handler(EXCEPTION_POINTERS *ep)
 {
-    if (ep->ExceptionRecord->ExceptionCode == EXCEPTION_UNIMPLEMENTED_STUB) return crash_filter(ep);
+    EXCEPTION_RECORD *er = ep->ExceptionRecord;
+    if (er->ExceptionCode == EXCEPTION_UNIMPLEMENTED_STUB) return crash_filter(ep);
+    if (er->ExceptionCode == STATUS_GUARD_PAGE_VIOLATION && stack_tripwire && er->NumberParameters >= 2 &&
+        er->ExceptionInformation[1] - stack_tripwire < 4096) {
+        er->ExceptionCode = EXCEPTION_STACK_OVERFLOW;   /* what it is: reported as such */
+        return crash_filter(ep);
+    }
     return EXCEPTION_CONTINUE_SEARCH;
 }
 
@@ -182,6 +210,7 @@ int child_main(const rmc_options *o)
     /* Stack for the crash filter when the implementation overflows the stack. */
     ULONG reserve = 64 * 1024;
     SetThreadStackGuarantee(&reserve);
+    set_stack_tripwire();
     /* Windows ends the process with STATUS_HEAP_CORRUPTION as soon as it notices. */
     HeapSetInformation(NULL, HeapEnableTerminationOnCorruption, NULL, 0);
     attach_call_board();
