@@ -98,6 +98,18 @@ class CrashDetail(unittest.TestCase):
         self.assertEqual(c["status"], "crash", c)
         self.assertIn("STATUS_HEAP_CORRUPTION (0xC0000374)", c["message"])
 
+    def test_non_ascii_module_name_stays_utf8(self):
+        folder = fresh("non-ascii")
+        path = os.path.join(folder, "rmt_crash_\u00f1\u65e5\u672c.dll")
+        shutil.copy(dll("rmt_crash"), path)
+        out = os.path.join(folder, "out")
+        run("--dll", path, "--case", "session.end_returns_success", "--out", out)
+        with open(os.path.join(out, "results.json"), "rb") as f:
+            res = json.loads(f.read().decode("utf-8"))   # strict: invalid UTF-8 fails here
+        c = case(res, "session.end_returns_success")
+        self.assertEqual(c["status"], "crash", c)
+        self.assertIn("at rmt_crash_\u00f1\u65e5\u672c.dll+0x", c["message"])
+
     def test_closed_record_channel_is_named(self):
         # The DLL closes every file handle it did not open, the record channel among them: the
         # verdict is lost, and the runner says why instead of "exited with code 0".
