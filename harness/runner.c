@@ -267,7 +267,7 @@ static void note_memory_limit(slot *s, case_result *cr)
  * the machine changed for good does not pass, whatever its checks said. */
 static service_set known_services;
 
-static void note_leftover_services(run_state *r, slot *s, case_result *cr)
+static void note_leftover_services(run_state *r, case_result *cr)
 {
     WCHAR fixtures[64];
     _snwprintf(fixtures, 64, L"rmfx-%ls-", r->run_id);
@@ -278,7 +278,6 @@ static void note_leftover_services(run_state *r, slot *s, case_result *cr)
         buf_free(&obs);
         return;
     }
-    (void)s;
     char *msg = malloc(text.len + 96);
     if (msg) {
         sprintf(msg, "services left installed after the case: %s", text.data);
@@ -311,7 +310,7 @@ static void finish_child(run_state *r, slot *s, int timed_out)
     unsigned t = s->timeout_ms / 1000;
     collect(s, cr, timed_out, exit_code, t);
     note_memory_limit(s, cr);
-    note_leftover_services(r, s, cr);
+    note_leftover_services(r, cr);
     if (s->board) UnmapViewOfFile(s->board);
     if (s->board_map) CloseHandle(s->board_map);
     s->board = NULL;
