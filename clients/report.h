@@ -1,0 +1,83 @@
+/* report.h — how every client says what it saw: one JSON object on stdout, written as the
+ * client goes (so a client that crashes half-way still leaves what it did). Real clients log to
+ * a file or a message box; ours print where the case reads them. Not part of any pattern. */
+#ifndef CLIENT_REPORT_H
+#define CLIENT_REPORT_H
+
+#include <windows.h>
+#include <restartmanager.h>
+#include <stdio.h>
+
+static int report_fields;
+
+static inline void report_key(const char *key)
+{
+    printf("%s\"%s\":", report_fields++ ? "," : "{", key);
+}
+
+static inline void report_num(const char *key, long long value)
+{
+    report_key(key);
+    printf("%lld", value);
+}
+
+static inline void report_bool(const char *key, int value)
+{
+    report_key(key);
+    printf(value ? "true" : "false");
+}
+
+static inline void report_wstr_value(const WCHAR *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') printf("\\%c", (char)*s);
+        else if (*s < 0x20 || *s > 0x7e) printf("\\u%04x", (unsigned)*s);
+        else putchar((char)*s);
+    }
+    putchar('"');
+}
+
+static inline void report_wstr(const char *key, const WCHAR *s)
+{
+    report_key(key);
+    report_wstr_value(s);
+}
+
+/* The rstrtmgr.dll this process really loaded: which implementation answered. */
+static inline void report_dll(void)
+{
+    WCHAR path[MAX_PATH] = L"";
+    GetModuleFileNameW(GetModuleHandleW(L"rstrtmgr.dll"), path, MAX_PATH);
+    report_wstr("dll", path);
+}
+
+/* The processes of a list, as "pids":[..] and "names":[..]. */
+static inline void report_apps(const RM_PROCESS_INFO *apps, UINT count)
+{
+    report_key("pids");
+    putchar('[');
+    for (UINT i = 0; i < count; i++) printf("%s%lu", i ? "," : "", apps[i].Process.dwProcessId);
+    printf("]");
+    report_key("names");
+    putchar('[');
+    for (UINT i = 0; i < count; i++) {
+        if (i) putchar(',');
+        report_wstr_value(apps[i].strAppName);
+    }
+    putchar(']');
+}
+
+static inline void report_end(void)
+{
+    printf(report_fields ? "}\n" : "{}\n");
+    fflush(stdout);
+}
+
+/* Unbuffered, so what was printed survives a crash. */
+static inline void report_begin(void)
+{
+    setvbuf(stdout, NULL, _IONBF, 0);
+}
+
+#endif
