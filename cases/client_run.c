@@ -312,17 +312,15 @@ static void restore_overrides(WCHAR *old)
     free(old);
 }
 
-const char *client_run(const WCHAR *image, DWORD timeout_ms, DWORD *exit_code, const WCHAR *args_fmt, ...)
+static const char *run_client(const WCHAR *image, const WCHAR *report, DWORD timeout_ms, DWORD *exit_code,
+                              const WCHAR *args_fmt, va_list ap)
 {
     WCHAR exe[MAX_PATH], out_path[MAX_PATH], name[MAX_PATH];
     client_place(exe, image);
     _snwprintf(name, MAX_PATH, L"%ls.out", image);
     rmc_case_file(out_path, name, 0);
 
-    va_list ap;
-    va_start(ap, args_fmt);
     WCHAR *args = fx_vformat(args_fmt, ap);
-    va_end(ap);
     size_t len = wcslen(exe) + wcslen(args) + 8;
     WCHAR *cmd = fx_calloc(len, sizeof(WCHAR));
     _snwprintf(cmd, len, L"\"%ls\" %ls", exe, args);
@@ -350,7 +348,7 @@ const char *client_run(const WCHAR *image, DWORD timeout_ms, DWORD *exit_code, c
     DebugActiveProcessStop(pi.dwProcessId);
     CloseHandle(pi.hProcess);
 
-    char *text = read_text(out_path), key[MAX_PATH];
+    char *text = read_text(report ? report : out_path), key[MAX_PATH];
     char *who = fx_utf8(image);
     snprintf(key, sizeof(key), "client.%s.output", who);
     rmc_obs_str(key, text);
@@ -383,5 +381,24 @@ const char *client_run(const WCHAR *image, DWORD timeout_ms, DWORD *exit_code, c
             rmc_unsupported("the client %s loaded rstrtmgr.dll from '%ls', not the copy of the implementation "
                             "beside it (the loader here will not run a client against this DLL)", who, loaded);
     }
+    return text;
+}
+
+const char *client_run(const WCHAR *image, DWORD timeout_ms, DWORD *exit_code, const WCHAR *args_fmt, ...)
+{
+    va_list ap;
+    va_start(ap, args_fmt);
+    const char *text = run_client(image, NULL, timeout_ms, exit_code, args_fmt, ap);
+    va_end(ap);
+    return text;
+}
+
+const char *client_run_report(const WCHAR *image, const WCHAR *report, DWORD timeout_ms, DWORD *exit_code,
+                              const WCHAR *args_fmt, ...)
+{
+    va_list ap;
+    va_start(ap, args_fmt);
+    const char *text = run_client(image, report, timeout_ms, exit_code, args_fmt, ap);
+    va_end(ap);
     return text;
 }

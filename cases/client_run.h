@@ -35,6 +35,11 @@ void client_crash(DWORD code, const char *fmt, ...) __attribute__((format(gnu_pr
 /* Whether a process exit code is an exception code (0xC..., Wine's 0x80000100, a breakpoint). */
 int client_exit_is_exception(DWORD code);
 
+/* Same, for a client that writes its JSON to the file `report` instead of stdout (a GUI
+ * program: the NSIS installer). */
+const char *client_run_report(const WCHAR *image, const WCHAR *report, DWORD timeout_ms, DWORD *exit_code,
+                              const WCHAR *args_fmt, ...);
+
 /* Reading the client's JSON: a top-level field of `json` (an object). */
 int client_has(const char *json, const char *key);
 /* A number (true 1, false 0); fails the case when it is missing (quoting the output). */

@@ -299,6 +299,39 @@ static void exe_instances_listed(void **state)
     rmc_obs_int("instances_listed", listed);
 }
 
+/* ---- §13.1, §21: an NSIS installer (makensis, System::Call) ------------------------------------- */
+
+static void nsis_installer(void **state)
+{
+    WCHAR built[MAX_PATH], file[MAX_PATH], report[MAX_PATH];
+    _snwprintf(built, MAX_PATH, L"%lsclients\\rm-installer.exe", rmc_bin_dir());
+    built[MAX_PATH - 1] = 0;
+    if (GetFileAttributesW(built) == INVALID_FILE_ATTRIBUTES)
+        rmc_unsupported("the NSIS installer client was not built (no makensis when building; ./rmc setup installs nsis)");
+    fixture_app *app = fixture_locker_start(file, L"nsis-app-data.bin", L"--window main");
+    DWORD pid = fixture_app_pid(app);
+    rmc_case_file(report, L"rm-installer.json", 0);
+    const char *out = client_run_report(L"rm-installer.exe", report, CLIENT_WAIT_MS, NULL,
+                                        L"/S /FILE=\"%ls\" /REPORT=\"%ls\"", file, report);
+    check_client_rc(out, "start", "RmStartSession(System::Call)", ERROR_SUCCESS);
+    const char *key = client_value(out, "key");
+    check(key && strlen(key) == 2 + 32, "the key RmStartSession wrote into NSIS's 1024-character buffer is %s, "
+          "not 32 characters (§7.2)", key ? key : "missing");
+    check_client_rc(out, "register", "RmRegisterResources(System::Call)", ERROR_SUCCESS);
+    DWORD sizing = (DWORD)client_num(out, "sizing");
+    check(sizing == ERROR_MORE_DATA, "the installer's sizing call returned %s while pid %lu holds the file: it %s",
+          rmc_rc_str(sizing), pid, sizing == ERROR_SUCCESS ? "concludes the application is not running and "
+          "shuts nothing down" : "cannot tell whether the application runs");
+    check_client_rc(out, "shutdown", "RmShutdown(System::Call)", ERROR_SUCCESS);
+    check_client_rc(out, "end", "RmEndSession(System::Call)", ERROR_SUCCESS);
+    const char *query = fixture_app_wait_line(app, "WM_QUERYENDSESSION", 1, 5000);
+    check(fixture_journal_number(query, "lParam", 0) & ENDSESSION_CLOSEAPP,
+          "WM_QUERYENDSESSION without ENDSESSION_CLOSEAPP: %s", query);
+    DWORD code;
+    check(fixture_app_wait_exit(app, 10000, &code), "the application did not exit after the installer's RmShutdown");
+    fixture_app_obs_journal(app, "app.journal");
+}
+
 const rmc_case rmc_cases_clients[] = {
     RMC_CASE("clients.installer_primary_secondary", "Primary and secondary installers (two processes importing rstrtmgr): join, register, list, shut down, restart, end",
              "§13.1, §13.2", "doc", .exports = S_INSTALL, .needs = RMC_CAP_WINDOWS | RMC_CAP_HANDLE_ENUM,
@@ -328,6 +361,9 @@ const rmc_case rmc_cases_clients[] = {
     RMC_CASE("clients.self_holder_detected_self", "The caller holds the file: exactly one entry, its own PID, reasons exactly DetectedSelf",
              "§21.5, §21.1", "obs", .exports = S_BASIC, .needs = RMC_CAP_HANDLE_ENUM, .timeout_s = 60,
              .body = self_holder_detected_self),
+    RMC_CASE("clients.nsis_installer", "An NSIS installer (System::Call into rstrtmgr): start, register, sizing call says running, RmShutdown closes the app",
+             "§13.1, §9, §21", "doc", .exports = S_BASIC | RMX(Shutdown), .needs = RMC_CAP_WINDOWS | RMC_CAP_HANDLE_ENUM,
+             .timeout_s = 60, .body = nsis_installer),
     RMC_CASE("clients.exe_instances_listed", "An .exe path registered while three instances run: which instances are listed",
              "§21.12", "probe", .exports = S_BASIC, .timeout_s = 60, .body = exe_instances_listed),
 };
