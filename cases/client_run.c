@@ -315,10 +315,12 @@ static void restore_overrides(WCHAR *old)
 static const char *run_client(const WCHAR *image, const WCHAR *report, DWORD timeout_ms, DWORD *exit_code,
                               const WCHAR *args_fmt, va_list ap)
 {
-    WCHAR exe[MAX_PATH], out_path[MAX_PATH], name[MAX_PATH];
+    WCHAR exe[MAX_PATH], out_path[MAX_PATH], err_path[MAX_PATH], name[MAX_PATH];
     client_place(exe, image);
     _snwprintf(name, MAX_PATH, L"%ls.out", image);
     rmc_case_file(out_path, name, 0);
+    _snwprintf(name, MAX_PATH, L"%ls.err", image);
+    rmc_case_file(err_path, name, 0);
 
     WCHAR *args = fx_vformat(args_fmt, ap);
     size_t len = wcslen(exe) + wcslen(args) + 8;
@@ -327,15 +329,19 @@ static const char *run_client(const WCHAR *image, const WCHAR *report, DWORD tim
     free(args);
 
     SECURITY_ATTRIBUTES sa = {sizeof(sa), NULL, TRUE};
+    /* stdout holds the JSON; stderr (what a crash handler or Wine prints) is kept apart. */
     HANDLE out = CreateFileW(out_path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, &sa, CREATE_ALWAYS, 0, NULL);
-    if (out == INVALID_HANDLE_VALUE) rmc_fail("could not create %s: error %lu", fx_utf8(out_path), GetLastError());
+    HANDLE err = CreateFileW(err_path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, &sa, CREATE_ALWAYS, 0, NULL);
+    if (out == INVALID_HANDLE_VALUE || err == INVALID_HANDLE_VALUE)
+        rmc_fail("could not create %s: error %lu", fx_utf8(out_path), GetLastError());
     STARTUPINFOW si = {.cb = sizeof(si), .dwFlags = STARTF_USESTDHANDLES, .hStdInput = NULL,
-                       .hStdOutput = out, .hStdError = out};
+                       .hStdOutput = out, .hStdError = err};
     PROCESS_INFORMATION pi;
     WCHAR *old_overrides = rmc_impl_is_system() ? NULL : override_rstrtmgr();
     fx_spawn(image, cmd, DEBUG_ONLY_THIS_PROCESS | CREATE_NO_WINDOW, &si, TRUE, &pi);
     if (!rmc_impl_is_system()) restore_overrides(old_overrides);
     CloseHandle(out);
+    CloseHandle(err);
     free(cmd);
 
     debug_outcome o = {0};
@@ -352,6 +358,12 @@ static const char *run_client(const WCHAR *image, const WCHAR *report, DWORD tim
     char *who = fx_utf8(image);
     snprintf(key, sizeof(key), "client.%s.output", who);
     rmc_obs_str(key, text);
+    char *errors = read_text(err_path);
+    if (errors[0]) {
+        if (strlen(errors) > 1000) strcpy(errors + 990, " [...]");
+        snprintf(key, sizeof(key), "client.%s.stderr", who);
+        rmc_obs_str(key, errors);
+    }
     snprintf(key, sizeof(key), "client.%s.exit_code", who);
     rmc_obs_hex(key, o.exit_code);
     if (exit_code) *exit_code = o.exit_code;

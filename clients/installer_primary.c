@@ -50,7 +50,8 @@ static int run_secondary(const WCHAR *exe, const WCHAR *key, const WCHAR *file)
     SetHandleInformation(out_read, HANDLE_FLAG_INHERIT, 0);
     STARTUPINFOW si = {sizeof si};
     si.dwFlags = STARTF_USESTDHANDLES;
-    si.hStdOutput = si.hStdError = out_write;
+    si.hStdOutput = out_write;
+    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
     PROCESS_INFORMATION pi;
     if (!CreateProcessW(exe, cmd, NULL, NULL, TRUE, CREATE_NO_WINDOW, NULL, NULL, &si, &pi)) {
         report_num("secondary_start_error", GetLastError());
@@ -59,19 +60,27 @@ static int run_secondary(const WCHAR *exe, const WCHAR *key, const WCHAR *file)
         return 0;
     }
     CloseHandle(out_write);
-    DWORD code = STILL_ACTIVE;
-    if (WaitForSingleObject(pi.hProcess, SECONDARY_WAIT_MS) != WAIT_OBJECT_0)
-        TerminateProcess(pi.hProcess, code);   /* it hung: give up on it */
-    else
-        GetExitCodeProcess(pi.hProcess, &code);
+    /* Read what it prints while it runs (a full pipe would stop it), up to the deadline. */
     char text[4096] = "";
-    DWORD got = 0, total = 0;
-    while (total < sizeof text - 1 && ReadFile(out_read, text + total, sizeof text - 1 - total, &got, NULL) && got)
-        total += got;
+    DWORD got = 0, total = 0, avail, code = STILL_ACTIVE, start = GetTickCount();
+    for (;;) {
+        while (PeekNamedPipe(out_read, NULL, 0, NULL, &avail, NULL) && avail) {
+            char chunk[512];
+            if (!ReadFile(out_read, chunk, sizeof chunk, &got, NULL) || !got) break;
+            for (DWORD i = 0; i < got && total < sizeof text - 1; i++) text[total++] = chunk[i];
+        }
+        if (WaitForSingleObject(pi.hProcess, 50) == WAIT_OBJECT_0) {
+            GetExitCodeProcess(pi.hProcess, &code);
+            if (!PeekNamedPipe(out_read, NULL, 0, NULL, &avail, NULL) || !avail) break;
+        } else if (GetTickCount() - start > SECONDARY_WAIT_MS) {
+            TerminateProcess(pi.hProcess, code);   /* it hung: give up on it */
+            break;
+        }
+    }
     text[total] = 0;
     while (total && (text[total - 1] == '\n' || text[total - 1] == '\r')) text[--total] = 0;
     report_key("secondary");
-    printf("%s", text[0] == '{' && text[total - 1] == '}' ? text : "null");
+    printf("%s", total && text[0] == '{' && text[total - 1] == '}' ? text : "null");
     report_num("secondary_exit", code);
     CloseHandle(out_read);
     CloseHandle(pi.hThread);
