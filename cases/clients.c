@@ -12,12 +12,10 @@
 #define S_BASIC (RMX(StartSession) | RMX(EndSession) | RMX(RegisterResources) | RMX(GetList))
 #define S_INSTALL (S_BASIC | RMX(JoinSession) | RMX(Shutdown) | RMX(Restart))
 
-/* What a client's JSON says a call returned, checked like check_rc and named after the client. */
+/* What a client's JSON says a call returned (field), checked like check_rc under the call's name. */
 static void check_client_rc(const char *json, const char *field, const char *call, DWORD want)
 {
-    char what[96];
-    snprintf(what, sizeof(what), "%s (client's \"%s\")", call, field);
-    check_rc(what, (DWORD)client_num(json, field), want);
+    check_rc(call, (DWORD)client_num(json, field), want);
 }
 
 /* The implementation must list the locker of `file` to the case itself, else a client's

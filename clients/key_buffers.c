@@ -39,8 +39,7 @@ static void start_with(const char *what, WCHAR *buf, int len, const WCHAR *befor
     wcsncpy(shown, buf, 39);
     shown[nul >= 0 && nul < 39 ? nul : 39] = 0;
 
-    report_key(what);
-    report_fields = 0;
+    report_object_begin(what);
     report_num("rc", rc);
     report_wstr("key", shown);
     report_num("nul_at", nul);
@@ -51,8 +50,7 @@ static void start_with(const char *what, WCHAR *buf, int len, const WCHAR *befor
         report_num("changed_past_end", past);
     }
     if (rc == ERROR_SUCCESS) report_num("end", RmEndSession(session));
-    printf("}");
-    report_fields = 1;
+    report_object_end();
 }
 
 int wmain(void)

@@ -68,6 +68,19 @@ static inline void report_apps(const RM_PROCESS_INFO *apps, UINT count)
     putchar(']');
 }
 
+/* A nested object: report_object_begin("holding"); report_num(...); report_object_end(); */
+static inline void report_object_begin(const char *key)
+{
+    report_key(key);
+    report_fields = 0;
+}
+
+static inline void report_object_end(void)
+{
+    printf("}");
+    report_fields = 1;
+}
+
 static inline void report_end(void)
 {
     printf(report_fields ? "}\n" : "{}\n");

@@ -21,8 +21,7 @@ static void list(const char *when, DWORD session)
         count = needed;
         rc = RmGetList(session, &needed, &count, apps, &reasons);
     }
-    report_key(when);
-    report_fields = 0;
+    report_object_begin(when);
     report_num("rc", rc);
     report_num("needed", needed);
     if (rc == ERROR_SUCCESS) {
@@ -30,8 +29,7 @@ static void list(const char *when, DWORD session)
         report_num("reasons", reasons);
         report_apps(apps, count);
     }
-    printf("}");
-    report_fields = 1;
+    report_object_end();
     free(apps);
 }
 
