@@ -1,6 +1,6 @@
 /* clients.c — the clients area: the call patterns of shipping installers and lock finders, run
  * as separate programs (clients/, one per pattern) that import rstrtmgr.dll by name, against the
- * implementation under test placed beside them (cases/client_run.h). Each case starts the
+ * implementation under test placed beside them (harness/client_run.h). Each case starts the
  * fixtures, runs the client, and checks the JSON the client printed and the fixtures' journals.
  * Spec §7.2, §9, §13.1, §13.2, §21. */
 #include "rmcase.h"

@@ -1,4 +1,4 @@
-"""The clients area (cases/clients.c, cases/client_run.c) against DLLs that misbehave on purpose:
+"""The clients area (cases/clients.c, harness/client_run.c) against DLLs that misbehave on purpose:
 what happens to a client program (crash, hang, a key written too far, nobody found, a secondary
 that dies) becomes the case's verdict, with the client named. Every DLL here is run by the
 clients as rstrtmgr.dll copied beside them, so these tests also show that the copy is what the
