@@ -144,6 +144,9 @@ int client_lists(const char *json, const char *key, long long n)
 /* ---- running it --------------------------------------------------------------------------------- */
 
 #define EXCEPTION_UNIMPLEMENTED_STUB 0x80000100u   /* Wine: a function declared but not written */
+#ifndef STATUS_WX86_BREAKPOINT
+#define STATUS_WX86_BREAKPOINT 0x4000001Fu
+#endif
 
 static char *read_text(const WCHAR *path)
 {
@@ -220,7 +223,7 @@ typedef struct debug_outcome {
 static void debug_until_exit(PROCESS_INFORMATION *pi, DWORD timeout_ms, debug_outcome *o)
 {
     DWORD start = GetTickCount();
-    int loader_breakpoint_seen = 0;
+    int loader_breakpoints = 0;
     while (!o->exited) {
         DEBUG_EVENT ev;
         DWORD spent = GetTickCount() - start;
@@ -236,8 +239,13 @@ static void debug_until_exit(PROCESS_INFORMATION *pi, DWORD timeout_ms, debug_ou
             break;
         case EXCEPTION_DEBUG_EVENT: {
             const EXCEPTION_RECORD *er = &ev.u.Exception.ExceptionRecord;
-            if (er->ExceptionCode == EXCEPTION_BREAKPOINT && !loader_breakpoint_seen) {
-                loader_breakpoint_seen = 1;   /* the loader's breakpoint for a new debuggee */
+            /* The loader's breakpoint for a new debuggee (under WOW64 also the 32-bit one). */
+            if (er->ExceptionCode == EXCEPTION_BREAKPOINT && !(loader_breakpoints & 1)) {
+                loader_breakpoints |= 1;
+                break;
+            }
+            if (er->ExceptionCode == STATUS_WX86_BREAKPOINT && !(loader_breakpoints & 2)) {
+                loader_breakpoints |= 2;
                 break;
             }
             if (!o->crashed && (!ev.u.Exception.dwFirstChance || er->ExceptionCode == EXCEPTION_UNIMPLEMENTED_STUB)) {
