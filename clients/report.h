@@ -44,12 +44,20 @@ static inline void report_wstr(const char *key, const WCHAR *s)
     report_wstr_value(s);
 }
 
-/* The rstrtmgr.dll this process really loaded: which implementation answered. */
+/* The rstrtmgr.dll this process really loaded: which implementation answered. Its path, and
+ * its PE header's TimeDateStamp and SizeOfImage as mapped (a path alone can mislead: Wine names
+ * a builtin after the file it chose not to load). */
 static inline void report_dll(void)
 {
     WCHAR path[MAX_PATH] = L"";
-    GetModuleFileNameW(GetModuleHandleW(L"rstrtmgr.dll"), path, MAX_PATH);
+    HMODULE dll = GetModuleHandleW(L"rstrtmgr.dll");
+    GetModuleFileNameW(dll, path, MAX_PATH);
     report_wstr("dll", path);
+    if (!dll) return;
+    const IMAGE_DOS_HEADER *dos = (const IMAGE_DOS_HEADER *)dll;
+    const IMAGE_NT_HEADERS *nt = (const IMAGE_NT_HEADERS *)((const BYTE *)dll + dos->e_lfanew);
+    report_num("dll_stamp", nt->FileHeader.TimeDateStamp);
+    report_num("dll_size", nt->OptionalHeader.SizeOfImage);
 }
 
 /* The processes of a list, as "pids":[..] and "names":[..]. */

@@ -300,6 +300,25 @@ static int same_file(const WCHAR *a, const WCHAR *b)
     return !_wcsicmp(la, lb);
 }
 
+/* TimeDateStamp and SizeOfImage from a DLL file's PE header; 0 when unreadable. */
+static int pe_identity(const WCHAR *path, DWORD *stamp, DWORD *size)
+{
+    BYTE head[4096];
+    DWORD got = 0;
+    HANDLE f = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    if (f == INVALID_HANDLE_VALUE) return 0;
+    BOOL ok = ReadFile(f, head, sizeof(head), &got, NULL);
+    CloseHandle(f);
+    const IMAGE_DOS_HEADER *dos = (const IMAGE_DOS_HEADER *)head;
+    if (!ok || got < sizeof(*dos) || dos->e_magic != IMAGE_DOS_SIGNATURE || dos->e_lfanew <= 0 ||
+        (DWORD)dos->e_lfanew + sizeof(IMAGE_NT_HEADERS) > got)
+        return 0;
+    const IMAGE_NT_HEADERS *nt = (const IMAGE_NT_HEADERS *)(head + dos->e_lfanew);
+    *stamp = nt->FileHeader.TimeDateStamp;
+    *size = nt->OptionalHeader.SizeOfImage;
+    return 1;
+}
+
 /* Wine's loader reads WINEDLLOVERRIDES from the environment the process starts with. */
 static WCHAR *override_rstrtmgr(void)
 {
@@ -400,6 +419,13 @@ static const char *run_client(const WCHAR *image, const WCHAR *report, DWORD tim
         if (!same_file(loaded, expected))
             rmc_unsupported("the client %s loaded rstrtmgr.dll from '%ls', not the copy of the implementation "
                             "beside it (the loader here will not run a client against this DLL)", who, loaded);
+        DWORD stamp, size;
+        if (client_has(text, "dll_stamp") && pe_identity(expected, &stamp, &size) &&
+            (client_num(text, "dll_stamp") != stamp || client_num(text, "dll_size") != size))
+            rmc_unsupported("the client %s loaded a rstrtmgr.dll named after the copy beside it whose PE header "
+                            "differs (TimeDateStamp 0x%llx, SizeOfImage 0x%llx; the copy: 0x%lx, 0x%lx): the "
+                            "loader here ran another implementation", who, client_num(text, "dll_stamp"),
+                            client_num(text, "dll_size"), stamp, size);
     }
     return text;
 }

@@ -80,6 +80,12 @@ class ClientVerdicts(unittest.TestCase):
         self.assertEqual(c["status"], "crash", c["message"])
         self.assertIn("the secondary installer crashed with exit code 0xC0000005", c["message"])
 
+    def test_client_that_ran_another_image_is_unsupported(self):
+        p, cases, _ = run_cases("relabel", "rmt_relabel.dll", "clients.key_buffers")
+        c = cases["clients.key_buffers"]
+        self.assertEqual(c["status"], "unsupported", c["message"])
+        self.assertIn("whose PE header differs", c["message"])
+
 
 if __name__ == "__main__":
     unittest.main()
