@@ -5,8 +5,8 @@ import json
 from .compare import ABSENT, compare
 from .results import BAD_STATUSES, STATUSES
 
-SYMBOLS = {"pass": "✓", "fail": "✗", "crash": "☠", "timeout": "◷", "unsupported": "∅",
-           "skip": "↷", None: "·"}
+SYMBOLS = {"pass": "✓", "fail": "✗", "crash": "☠", "timeout": "◷", "blocked": "⊘", "observed": "◉",
+           "unsupported": "∅", "skip": "↷", None: "·"}
 MAX_LISTED = 30     # failing cases or regressions listed per run in the Markdown summary
 MAX_MESSAGE = 200
 
@@ -42,7 +42,7 @@ def diff_lines(comparison):
     section("other status changes", c.other_changes, with_message)
     missing = [i for i in c.only_in_baseline if not c.regressed(i)]
     section("only in the baseline", missing, lambda i: i)
-    new = [i for i in c.only_in_candidate if not c.improved(i)]
+    new = [i for i in c.only_in_candidate if not c.improved(i) and not c.regressed(i)]
     section("only in the candidate", new, lambda i: i)
     section("observations that differ", c.observations,
             lambda o: "%s: %s: %s -> %s" % (o[0], o[1], _value(o[2]), _value(o[3])))
