@@ -17,6 +17,7 @@ typedef struct slot {
     DWORD start_error;          /* CreateProcess's error when the case could not start */
     DWORD started, timeout_ms;
     WCHAR record[RMC_PATH_CCH], log[RMC_PATH_CCH], case_dir[MAX_PATH];
+    case_log capture;           /* the child's stdout/stderr, capped (case_log.c) */
 } slot;
 
 /* ---- starting a child ---------------------------------------------------------------------------- */
@@ -56,7 +57,7 @@ static int start_child(run_state *r, slot *s, const rmc_case *c)
     append_arg(cmd, n, L"--case-dir"); append_arg(cmd, n, s->case_dir);
 
     SECURITY_ATTRIBUTES inherit = {sizeof(inherit), NULL, TRUE};
-    HANDLE log = CreateFileW(s->log, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, &inherit, CREATE_ALWAYS, 0, NULL);
+    HANDLE log = case_log_start(&s->capture, s->log);
     HANDLE nul = CreateFileW(L"NUL", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, &inherit, OPEN_EXISTING, 0, NULL);
     STARTUPINFOW si = {sizeof(si)};
     si.dwFlags = STARTF_USESTDHANDLES;
@@ -78,6 +79,7 @@ static int start_child(run_state *r, slot *s, const rmc_case *c)
     free(id);
     free(os);
     if (!ok) {
+        case_log_finish(&s->capture);
         CloseHandle(s->job);
         fprintf(stderr, "rmconform: error: cannot start a case process (error %lu)\n", err);
         s->start_error = err;
@@ -111,6 +113,7 @@ static void finish_child(run_state *r, slot *s, int timed_out)
     cr->c = s->c;
     cr->duration_ms = GetTickCount() - s->started;
     unsigned t = s->timeout_ms / 1000;
+    case_log_finish(&s->capture);
     verdict_collect(s->c, s->record, s->log, cr, timed_out, exit_code, t);
     /* Closing the job kills whatever the case left running. */
     TerminateJobObject(s->job, 0);

@@ -59,6 +59,20 @@ void results_begin(run_state *r);
 void results_case(run_state *r, case_result *cr);
 void results_end(run_state *r);
 
+/* A case process's output, captured through a pipe into a capped log file (case_log.c). */
+typedef struct case_log {
+    HANDLE read, file, thread;
+    volatile LONG stop;
+    DWORD head_written;
+    char *tail;
+    size_t tail_pos, tail_len;
+    unsigned long long total;
+} case_log;
+/* Opens path and returns the inheritable handle the child writes its stdout/stderr to (the
+ * caller closes it once the child has it); case_log_finish completes the file. */
+HANDLE case_log_start(case_log *cl, const WCHAR *path);
+void case_log_finish(case_log *cl);
+
 /* Decodes a finished case's record file and exit into its verdict (verdict.c). */
 void verdict_collect(const rmc_case *c, const WCHAR *record, const WCHAR *log, case_result *cr, int timed_out,
                      DWORD exit_code, unsigned timeout_s);

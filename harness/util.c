@@ -92,7 +92,9 @@ static void json_char(rmc_buf *b, unsigned cp)
     case '\r': buf_put(b, "\\r", 2); break;
     case '\t': buf_put(b, "\\t", 2); break;
     default:
-        if (cp < 0x20 || cp == 0x7F) buf_printf(b, "\\u%04x", cp);
+        /* Controls, and what line-oriented readers take for a line break (NEL, U+2028/9), are
+         * escaped, so results.jsonl stays one record per line for every reader. */
+        if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0x2028 || cp == 0x2029) buf_printf(b, "\\u%04x", cp);
         else buf_utf8(b, cp);
     }
 }
