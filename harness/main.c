@@ -262,8 +262,12 @@ int wmain(int argc, WCHAR **argv)
 
     header_json(&r, &p, &os);
     iso_time_now(r.started);
-    printf("rmconform %s: %d cases against %s on %s%s%s%s\n", RMC_VERSION, r.nselected, shown,
-           rmc_os_name(r.profile), os.wine[0] ? " (Wine " : "", os.wine, os.wine[0] ? ")" : "");
+    char *out8 = utf8_from_wide(shown_path(r.out_dir));
+    /* The second line names the folder, so a caller (./rmc conform) finds a run it must gate even
+     * when the run never finishes. */
+    printf("rmconform %s: %d cases against %s on %s%s%s%s\nresults in %s\n", RMC_VERSION, r.nselected, shown,
+           rmc_os_name(r.profile), os.wine[0] ? " (Wine " : "", os.wine, os.wine[0] ? ")" : "", out8);
+    free(out8);
     fflush(stdout);
     results_begin(&r);
     runner_run(&r);
