@@ -133,7 +133,7 @@ void results_case(run_state *r, case_result *cr)
     r->counts[cr->status]++;
     r->ndone++;
 
-    if (r->o->quiet && cr->status == ST_PASS) return;
+    if (r->o->quiet && (cr->status == ST_PASS || cr->status == ST_OBSERVED)) return;
     int width = r->nselected >= 100 ? 3 : r->nselected >= 10 ? 2 : 1;
     printf("[%*d/%d] %-11s %s (%lu ms)\n", width, r->ndone, r->nselected, status_name(cr->status), cr->c->id,
            (unsigned long)cr->duration_ms);
