@@ -132,6 +132,12 @@ void verdict_collect(const rmc_case *c, const WCHAR *record, const WCHAR *log, c
                                  st == ST_FAIL && message ? "failed its checks" : decided(st), timeout_s,
                                  st != ST_PASS && st != ST_OBSERVED && message && message[0] ? "; its message: " : "",
                                  st != ST_PASS && st != ST_OBSERVED && message ? message : "");
+    } else if (timed_out && status) {
+        /* A verdict, but the process did not get as far as exiting (its clean-up hung). */
+        cr->status = ST_TIMEOUT;
+        cr->message = dup_printf("%s, then did not finish within %u s (in its clean-up, before unloading the "
+                                 "implementation) and was killed%s%s", decided(st), timeout_s,
+                                 message && message[0] ? "; its message: " : "", message ? message : "");
     } else if (timed_out) {
         cr->status = ST_TIMEOUT;
         cr->message = dup_printf("no verdict within %u s; the case process and everything it started were killed%s%s",

@@ -87,7 +87,7 @@ def _gate_baseline(result, runs, gated, baseline):
         comparison = compare(baseline, run)
         if not comparison.regressions:
             continue
-        items = ["%s %s -> %s" % (case_id, before or "absent", after or "not run")
+        items = ["%s %s -> %s" % (case_id, before or "not in the baseline", after or "not run")
                  for case_id, before, after in comparison.regressions[:MAX_IDS]]
         if len(comparison.regressions) > MAX_IDS:
             items.append("and %d more" % (len(comparison.regressions) - MAX_IDS))

@@ -19,6 +19,10 @@ def _status(s):
     return "not run" if s is None else s
 
 
+def _base_status(s):
+    return "not in the baseline" if s is None else s
+
+
 def diff_lines(comparison):
     """Every difference between baseline and candidate, one per line."""
     c = comparison
@@ -33,7 +37,7 @@ def diff_lines(comparison):
             out.extend("  " + fmt(r) for r in rows)
 
     def with_message(r):
-        line = "%s: %s -> %s" % (r[0], _status(r[1]), _status(r[2]))
+        line = "%s: %s -> %s" % (r[0], _base_status(r[1]), _status(r[2]))
         msg = messages.get(r[0])
         return line + (": " + _one_line(msg) if msg else "")
 
@@ -144,7 +148,7 @@ def _markdown_baseline(runs, baseline):
                    % (_md_text(comp.candidate.label), n, "" if n == 1 else "s"))
         out.append("")
         for case_id, before, after in comp.regressions[:MAX_LISTED]:
-            out.append("- %s: %s → %s" % (_code(case_id), before, _status(after)))
+            out.append("- %s: %s → %s" % (_code(case_id), _base_status(before), _status(after)))
         if len(comp.regressions) > MAX_LISTED:
             out.append("- … and %d more" % (len(comp.regressions) - MAX_LISTED))
         out.append("")
