@@ -114,7 +114,7 @@ static void finish_child(run_state *r, slot *s, int timed_out)
     cr->duration_ms = GetTickCount() - s->started;
     unsigned t = s->timeout_ms / 1000;
     case_log_finish(&s->capture);
-    verdict_collect(s->c, s->record, s->log, cr, timed_out, exit_code, t);
+    verdict_collect(s->c, s->record, s->log, cr, timed_out, exit_code, t, NULL);
     /* Closing the job kills whatever the case left running. */
     TerminateJobObject(s->job, 0);
     CloseHandle(s->job);

@@ -73,9 +73,11 @@ typedef struct case_log {
 HANDLE case_log_start(case_log *cl, const WCHAR *path);
 void case_log_finish(case_log *cl);
 
-/* Decodes a finished case's record file and exit into its verdict (verdict.c). */
+/* Decodes a finished case's record file and exit into its verdict (verdict.c). death_detail
+ * (may be NULL) is appended to the message of a case process that died without a verdict
+ * (e.g. "; it ended during RmGetList", from the runner's view of the child). */
 void verdict_collect(const rmc_case *c, const WCHAR *record, const WCHAR *log, case_result *cr, int timed_out,
-                     DWORD exit_code, unsigned timeout_s);
+                     DWORD exit_code, unsigned timeout_s, const char *death_detail);
 
 /* Runs every selected case (children, watchdog, --jobs) and records each result. */
 void runner_run(run_state *r);

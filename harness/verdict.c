@@ -93,8 +93,9 @@ static const char *decided(rmc_status st)
 }
 
 void verdict_collect(const rmc_case *c, const WCHAR *record, const WCHAR *log, case_result *cr, int timed_out,
-                     DWORD exit_code, unsigned timeout_s)
+                     DWORD exit_code, unsigned timeout_s, const char *death_detail)
 {
+    if (!death_detail) death_detail = "";
     char *text = read_text_file(record, NULL);
     char *status = NULL, *message = NULL, *crash = NULL, *unload = NULL, *blocked_by = NULL;
     int unloading = 0;
@@ -173,10 +174,11 @@ void verdict_collect(const rmc_case *c, const WCHAR *record, const WCHAR *log, c
     } else {
         cr->status = ST_CRASH;
         if (looks_like_exception(exit_code))
-            cr->message = dup_printf("%s (0x%08lX): the case process died before it could report",
-                                     exname ? exname : "exception", (unsigned long)exit_code);
+            cr->message = dup_printf("%s (0x%08lX): the case process died before it could report%s",
+                                     exname ? exname : "exception", (unsigned long)exit_code, death_detail);
         else
-            cr->message = dup_printf("the case process exited with code %lu without a verdict", (unsigned long)exit_code);
+            cr->message = dup_printf("the case process exited with code %lu without a verdict%s", (unsigned long)exit_code,
+                                     death_detail);
     }
     if (cr->status == ST_BLOCKED && blocked_by) { cr->blocked_by = blocked_by; blocked_by = NULL; }
     free(status);
