@@ -58,8 +58,10 @@ void set_case_context(const rmc_case *c, rmc_profile os, const WCHAR *impl, int 
     ctx.os = os;
     ctx.impl = impl;
     ctx.is_system = is_system;
+    /* The runner keeps scratch paths short enough (outdir.c); never an unterminated buffer. */
     _snwprintf(ctx.case_dir, MAX_PATH, L"%ls%ls", case_dir,
                case_dir[0] && case_dir[wcslen(case_dir) - 1] != '\\' ? L"\\" : L"");
+    ctx.case_dir[MAX_PATH - 1] = 0;
     ctx.run_id = run_id;
     ctx.caps = caps;
 }
@@ -75,8 +77,13 @@ unsigned rmc_platform_caps(void) { return ctx.caps; }
 
 void rmc_case_file(WCHAR out[MAX_PATH], const WCHAR *name, int create)
 {
-    _snwprintf(out, MAX_PATH, L"%ls%ls", ctx.case_dir, name);
+    int n = _snwprintf(out, MAX_PATH, L"%ls%ls", ctx.case_dir, name);
     out[MAX_PATH - 1] = 0;
+    if (n < 0 || n >= MAX_PATH) {
+        /* A truncated name would be another file: say so instead of a verdict on the DLL. */
+        char *p = utf8_from_wide(ctx.case_dir);
+        rmc_unsupported("the scratch file name %s%ls does not fit in MAX_PATH; use a shorter TEMP folder", p, name);
+    }
     if (!create) return;
     HANDLE h = CreateFileW(out, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
                            NULL, CREATE_ALWAYS, 0, NULL);
