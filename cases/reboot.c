@@ -151,6 +151,7 @@ static void shutdown_after_reason(void **state)
     fixture_app *app = fixture_app_start(L"--window main --on-query accept --on-endsession exit --open \"%ls\"", file);
     RM_PROCESS_INFO *apps;
     full_list(h, &apps, &reasons);
+    if (reasons == RmRebootReasonNone) rmc_require_detection(RMC_DETECT_LOCKED_FILE);
     require(reasons != RmRebootReasonNone, "reboot.detected_self_file",
             "RmGetList reports no reboot reason although the caller holds the registered file");
 

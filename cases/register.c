@@ -239,6 +239,27 @@ static void missing_resource(void **state)
     }
 }
 
+static void null_element(void **state)
+{
+    /* §21.4 (medium: "verified against the real API"): a NULL element inside rgsFileNames is
+     * ignored, the call returns 0 and the paths before and after it stay registered. Recorded. */
+    WCHAR a[MAX_PATH], b[MAX_PATH];
+    fixture_app *app_a = fixture_locker_start(a, L"before-null.bin", L"--window none");
+    fixture_app *app_b = fixture_locker_start(b, L"after-null.bin", L"--window none");
+    DWORD h = rmc_session_start(NULL);
+    LPCWSTR files[] = {a, NULL, b};
+    DWORD rc = register_files(h, 3, files);
+    rmc_obs_rc("RmRegisterResources(a, NULL, b)", rc);
+    if (rc != ERROR_SUCCESS) return;
+    RM_PROCESS_INFO *apps;
+    UINT count;
+    rc = rmc_get_list_all(h, &apps, &count, NULL);
+    rmc_obs_rc("RmGetList", rc);
+    if (rc != ERROR_SUCCESS) return;
+    rmc_obs_bool("before_null_listed", entries_for(apps, count, fixture_app_pid(app_a)) > 0);
+    rmc_obs_bool("after_null_listed", entries_for(apps, count, fixture_app_pid(app_b)) > 0);
+}
+
 /* ---- an ended session ------------------------------------------------------------------------------------ */
 
 static void after_end(void **state)
@@ -289,6 +310,8 @@ const rmc_case rmc_cases_register[] = {
              "§21.2", "obs", .exports = S_LIST, .needs = RMC_CAP_HANDLE_ENUM, .timeout_s = 60, .body = mostly_missing),
     RMC_CASE("register.zero_files_non_null_array", "nFiles = 0 with a non-NULL array and nothing else: 0, then an empty list",
              "§21.3", "obs", .exports = S_LIST, .body = zero_files_non_null_array),
+    RMC_CASE("register.null_element", "A NULL element among rgsFileNames (§21.4, medium: ignored natively, the others stay registered)",
+             "§21.4", "probe", .exports = S_LIST, .needs = RMC_CAP_HANDLE_ENUM, .body = null_element),
     RMC_CASE("register.after_end_invalid_handle", "RmRegisterResources after RmEndSession fails (the exact code is recorded)",
              "§7.7", "probe", .exports = RMX(StartSession) | RMX(EndSession) | RMX(RegisterResources), .body = after_end),
 };

@@ -231,7 +231,9 @@ static void after_failed_shutdown(void **state)
     WCHAR file[MAX_PATH];
     fixture_app *app = fixture_locker_start(file, L"veto.bin", L"--window main --on-query veto");
     DWORD h = rmc_session_with_file(file);
-    require_rc("RmShutdown(veto)", pRmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN, "shutdown.veto_fails_without_force");
+    DWORD shutdown_rc = pRmShutdown(h, 0, NULL);
+    if (shutdown_rc != ERROR_FAIL_SHUTDOWN) rmc_require_detection(RMC_DETECT_LOCKED_FILE);
+    require_rc("RmShutdown(veto)", shutdown_rc, ERROR_FAIL_SHUTDOWN, "shutdown.veto_fails_without_force");
     DWORD rc = pRmRestart(h, 0, NULL);
     rmc_obs_rc("RmRestart(after ERROR_FAIL_SHUTDOWN)", rc);
     check(rc != ERROR_REQUEST_OUT_OF_SEQUENCE, "RmRestart after RmShutdown returned ERROR_FAIL_SHUTDOWN returned "
