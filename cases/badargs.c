@@ -14,8 +14,10 @@ enum call { C_END, C_REGISTER, C_GETLIST, C_SHUTDOWN, C_RESTART, C_CANCEL, C_ADD
 static void invalid_handle(void **state)
 {
     enum call which = (enum call)(ULONG_PTR)*state;
-    UINT *needed = rmc_guard_alloc(sizeof(UINT), "pnProcInfoNeeded"), *count = rmc_guard_alloc(sizeof(UINT), "pnProcInfo");
-    DWORD *reasons = rmc_guard_alloc(sizeof(DWORD), "lpdwRebootReasons"), *bytes = rmc_guard_alloc(sizeof(DWORD), "cbFilterBufNeeded");
+    UINT *needed = rmc_guard_alloc(sizeof(UINT), "RmGetList pnProcInfoNeeded");
+    UINT *count = rmc_guard_alloc(sizeof(UINT), "RmGetList pnProcInfo");
+    DWORD *reasons = rmc_guard_alloc(sizeof(DWORD), "RmGetList lpdwRebootReasons");
+    DWORD *bytes = rmc_guard_alloc(sizeof(DWORD), "RmGetFilterList cbFilterBufNeeded");
     LPCWSTR files[] = {some_exe};
     const char *name = "?";
     DWORD rc = 0;

@@ -284,7 +284,7 @@ static void second_restart(void **state)
     fixture_service_start(svc);
     DWORD h = rmc_session_with_service(fixture_service_name(svc));
     shutdown_service(h, svc);
-    check_rc("RmRestart(first)", pRmRestart(h, 0, NULL), ERROR_SUCCESS);
+    require_rc("RmRestart(first)", pRmRestart(h, 0, NULL), ERROR_SUCCESS, "restart.service_restarted");
     fixture_service_wait(svc, SERVICE_RUNNING, WAIT_MS);
     rmc_obs_rc("RmRestart(second)", pRmRestart(h, 0, NULL));
     rmc_obs_int("service_state", fixture_service_state(svc));

@@ -85,13 +85,13 @@ class Verdicts(unittest.TestCase):
     def test_write_past_buffer_is_reported_as_such(self):
         out = fresh("overflow")
         p = run("--dll", os.path.join(DLLS, "rmt_overflow.dll"), "--case", "session.start_returns_key",
-                "--case", "getlist.empty_session", "--out", out)
+                "--case", "badargs.invalid_handle.RmGetList", "--out", out)
         self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
         res = results(out)
         key = case(res, "session.start_returns_key")
         self.assertEqual(key["status"], "fail")
         self.assertIn("wrote past the end of RmStartSession strSessionKey (33 WCHARs) (66 bytes declared)", key["message"])
-        reasons = case(res, "getlist.empty_session")
+        reasons = case(res, "badargs.invalid_handle.RmGetList")
         self.assertEqual(reasons["status"], "fail")
         self.assertIn("wrote past the end of RmGetList lpdwRebootReasons (4 bytes declared)", reasons["message"])
 
@@ -237,7 +237,7 @@ class WineBuiltin(unittest.TestCase):
         self.assertEqual(len(res["cases"]), len(listed.stdout.strip().splitlines()) - 1)
         if res["os"]["wine"]:
             # Wine 8's rstrtmgr leaves RmJoinSession unimplemented: a crash with the exception code.
-            join = case(res, "join.in_process_with_primary_key")
+            join = case(res, "join.unknown_key_credential_conflict")
             self.assertEqual(join["status"], "crash")
             self.assertIn("0x80000100", join["message"])
             self.assertIn("RmJoinSession", join["message"])
