@@ -46,11 +46,11 @@ def case(res, case_id):
 class Verdicts(unittest.TestCase):
     def test_crash_in_implementation_is_crash_with_code(self):
         out = fresh("crash")
-        p = run("--dll", os.path.join(DLLS, "rmt_crash.dll"), "--case", "session.two_sessions_distinct",
+        p = run("--dll", os.path.join(DLLS, "rmt_crash.dll"), "--case", "session.start_returns_key",
                 "--case", "meta.constants", "--out", out)
         self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
         res = results(out)
-        c = case(res, "session.two_sessions_distinct")
+        c = case(res, "session.start_returns_key")
         self.assertEqual(c["status"], "crash")
         self.assertIn("EXCEPTION_ACCESS_VIOLATION (0xC0000005)", c["message"])
         self.assertIn("rmt_crash.dll", c["message"])
@@ -74,13 +74,13 @@ class Verdicts(unittest.TestCase):
     def test_missing_export_fails_only_cases_that_need_it(self):
         out = fresh("partial")
         p = run("--dll", os.path.join(DLLS, "rmt_partial.dll"), "--case", "getlist.empty_session",
-                "--case", "session.two_sessions_distinct", "--out", out)
+                "--case", "session.start_returns_key", "--out", out)
         self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
         res = results(out)
         c = case(res, "getlist.empty_session")
         self.assertEqual(c["status"], "fail")
         self.assertEqual(c["message"], "missing export RmGetList")
-        self.assertEqual(case(res, "session.two_sessions_distinct")["status"], "pass")
+        self.assertEqual(case(res, "session.start_returns_key")["status"], "pass")
 
     def test_write_past_buffer_is_reported_as_such(self):
         out = fresh("overflow")
