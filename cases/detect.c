@@ -12,10 +12,10 @@
 #define STOPPED_BITS (RmStatusStopped | RmStatusStoppedOther | RmStatusRestarted | RmStatusErrorOnStop | RmStatusErrorOnRestart)
 
 /* The documented retry loop (§9) into a guarded buffer; fails the case unless it succeeds. */
-static UINT full_list(DWORD h, RM_PROCESS_INFO **apps, DWORD *reasons)
+static UINT full_list(DWORD h, RM_PROCESS_INFO **apps)
 {
     UINT n = 0;
-    DWORD rc = rmc_get_list_all(h, apps, &n, reasons);
+    DWORD rc = rmc_get_list_all(h, apps, &n, NULL);
     check_rc("RmGetList", rc, ERROR_SUCCESS);
     rmc_obs_int("list.count", n);
     return n;
@@ -28,18 +28,21 @@ static const RM_PROCESS_INFO *find_pid(const RM_PROCESS_INFO *apps, UINT count, 
     return NULL;
 }
 
-/* The entry RmGetList returns for pid (fails the case, naming what it found, when there is none). */
-static RM_PROCESS_INFO entry_for(DWORD h, DWORD pid, const char *what)
+#define NO_PRECONDITION (-1)
+
+/* The entry RmGetList returns for pid. When there is none, first the precondition `pre` (an
+ * enum rmc_detection: that this kind of use is detected at all, checked directly; `blocked`
+ * otherwise), then the case fails naming what it found. */
+static RM_PROCESS_INFO entry_for(DWORD h, DWORD pid, const char *what, int pre)
 {
     RM_PROCESS_INFO *apps;
-    DWORD reasons = 0;
-    UINT count = full_list(h, &apps, &reasons);
+    UINT count = full_list(h, &apps);
     const RM_PROCESS_INFO *e = find_pid(apps, count, pid);
+    if (!e && pre != NO_PRECONDITION) rmc_require_detection((enum rmc_detection)pre);
     char seen[256] = "";
     for (UINT i = 0; i < count && strlen(seen) < sizeof(seen) - 16; i++)
         snprintf(seen + strlen(seen), sizeof(seen) - strlen(seen), "%s%lu", i ? ", " : "", apps[i].Process.dwProcessId);
     check(e != NULL, "RmGetList does not list pid %lu (%s); it lists %u: [%s]", pid, what, count, seen);
-    rmc_obs_hex("reasons", reasons);
     return *e;
 }
 
@@ -103,7 +106,10 @@ static void found(void **state)
         break;
     }
     RM_UNIQUE_PROCESS want = fixture_app_unique_process(app);
-    RM_PROCESS_INFO e = entry_for(h, want.dwProcessId, "the fixture using the registered resource");
+    /* Each of these is the direct check of one kind of use, except a shared open, which is
+     * judged only once a plain locked file is detected (detect.locked_file). */
+    RM_PROCESS_INFO e = entry_for(h, want.dwProcessId, "the fixture using the registered resource",
+                                  how == HOLD_OPEN ? RMC_DETECT_LOCKED_FILE : NO_PRECONDITION);
     obs_entry(&e);
     check(same_start(&e.Process, &want), "the entry for pid %lu has start time 0x%08lx%08lx, the process started at 0x%08lx%08lx",
           want.dwProcessId, e.Process.ProcessStartTime.dwHighDateTime, e.Process.ProcessStartTime.dwLowDateTime,
@@ -118,8 +124,8 @@ static void child_same_file(void **state)
     DWORD h = rmc_session_with_file(file), child = fixture_app_child_pid(app);
     check(child != 0, "the fixture reported no child");
     RM_PROCESS_INFO *apps;
-    DWORD reasons = 0;
-    UINT count = full_list(h, &apps, &reasons);
+    UINT count = full_list(h, &apps);
+    if (!find_pid(apps, count, fixture_app_pid(app))) rmc_require_detection(RMC_DETECT_LOCKED_FILE);
     check(find_pid(apps, count, fixture_app_pid(app)) != NULL, "the parent (pid %lu) holding the file is not listed",
           fixture_app_pid(app));
     const RM_PROCESS_INFO *c = find_pid(apps, count, child);
@@ -147,12 +153,18 @@ static void list_recomputed(void **state)
     rmc_case_file(file, L"held-then-free.bin", 1);
     fixture_app *app = fixture_app_start(L"--window none --lock \"%ls\"", file);
     DWORD h = rmc_session_with_file(file), pid = fixture_app_pid(app);
-    entry_for(h, pid, "while it holds the file");
+    entry_for(h, pid, "while it holds the file", RMC_DETECT_LOCKED_FILE);
     fixture_app_stop(app);
     RM_PROCESS_INFO *apps;
-    DWORD reasons = 0;
-    UINT count = full_list(h, &apps, &reasons);
-    check(find_pid(apps, count, pid) == NULL, "pid %lu is still listed after it exited (the list must be recomputed each call)", pid);
+    UINT count = full_list(h, &apps);
+    const RM_PROCESS_INFO *e = find_pid(apps, count, pid);
+    rmc_obs_bool("listed_after_exit", e != NULL);
+    if (e) rmc_obs_hex("AppStatus_after_exit", e->AppStatus);
+    /* Recomputed (§8.5): the process no longer uses the file. It may vanish, or stay listed as
+     * stopped by something other than RM (RmStatusStoppedOther, §4.2) — never as running. */
+    check(!e || ((e->AppStatus & RmStatusStoppedOther) && !(e->AppStatus & RmStatusRunning)),
+          "pid %lu is still listed after it exited, with AppStatus 0x%lx (not RmStatusStoppedOther): the list is not recomputed",
+          pid, e ? e->AppStatus : 0);
 }
 
 /* ---- ApplicationType per shape (§11.1) ------------------------------------------------------------------ */
@@ -174,7 +186,7 @@ static void app_type(void **state)
     fixture_app *app = !wcscmp(s->image, L"rmfx-con.exe") ? fixture_app_start(L"--console %ls", s->options)
                                                           : fixture_app_start_image(s->image, L"%ls", s->options);
     DWORD h = session_with_process(app);
-    RM_PROCESS_INFO e = entry_for(h, fixture_app_pid(app), "the registered process");
+    RM_PROCESS_INFO e = entry_for(h, fixture_app_pid(app), "the registered process", RMC_DETECT_PROCESS);
     obs_entry(&e);
     if (s->expect >= 0)
         check(e.ApplicationType == (RM_APP_TYPE)s->expect, "ApplicationType is %d, expected %d", e.ApplicationType, s->expect);
@@ -189,7 +201,7 @@ static void app_field(void **state)
     enum field which = (enum field)(ULONG_PTR)*state;
     fixture_app *app = fixture_app_start(L"--window none");
     DWORD h = session_with_process(app), pid = fixture_app_pid(app);
-    RM_PROCESS_INFO e = entry_for(h, pid, "the registered process");
+    RM_PROCESS_INFO e = entry_for(h, pid, "the registered process", RMC_DETECT_PROCESS);
     obs_entry(&e);
     switch (which) {
     case F_APP_NAME: {
@@ -244,7 +256,8 @@ static void service_entry(void **state)
     }
     DWORD pid = fixture_service_pid(svc);
     check(pid != 0, "the SCM reports no process for the running fixture service");
-    RM_PROCESS_INFO e = entry_for(h, pid, "the fixture service's process");
+    RM_PROCESS_INFO e = entry_for(h, pid, "the fixture service's process",
+                                  which == SVC_BY_FILE ? RMC_DETECT_LOCKED_FILE : NO_PRECONDITION);
     /* The service's names carry the run id: recorded as comparisons, not as text. */
     rmc_obs_int("ApplicationType", e.ApplicationType);
     rmc_obs_hex("AppStatus", e.AppStatus);
@@ -294,9 +307,10 @@ const rmc_case rmc_cases_detect[] = {
              .exports = S_LIST, .body = found, P(HOLD_PROCESS)),
     RMC_CASE("detect.child_same_file", "A parent and the child that inherited its handle to the file are both listed",
              "§8.5", "doc", .exports = S_LIST, .needs = RMC_CAP_HANDLE_ENUM, .body = child_same_file),
+    /* §15: documented (2024) and observed for Windows 8 and later; UNCONFIRMED on Vista and 7. */
     RMC_CASE("detect.directory_access_denied", "A registered directory makes RmGetList return ERROR_ACCESS_DENIED",
-             "§8.5", "doc", .exports = S_LIST, .body = directory_access_denied),
-    RMC_CASE("detect.list_recomputed", "A process that held the file and exited is no longer listed (recomputed each call)",
+             "§8.5", "doc", .os = RMC_OS(WIN8) | RMC_OS(WIN10) | RMC_OS(WIN11), .exports = S_LIST, .body = directory_access_denied),
+    RMC_CASE("detect.list_recomputed", "A process that held the file and exited is no longer listed as running (recomputed each call)",
              "§8.5", "doc", .exports = S_LIST, .needs = RMC_CAP_HANDLE_ENUM, .body = list_recomputed),
     RMC_CASE("detect.type_main_window", "A stand-alone process with a shown top-level window is RmMainWindow", "§11.1", "doc",
              .exports = S_LIST, .needs = RMC_CAP_WINDOWS, .body = app_type, .param = &shape_main),

@@ -38,7 +38,9 @@ static int find_process(const RM_PROCESS_INFO *apps, UINT count, const RM_UNIQUE
     return -1;
 }
 
-/* The sizing call of §9 step 1: capacity 0, no array. Returns needed. */
+/* The sizing call of §9 step 1: capacity 0, no array, with the fixtures holding the file open
+ * (shared). Returns needed. An empty list means the fixtures were not detected at all: that
+ * precondition is checked directly first (detect.locked_file, detect.shared_open_file). */
 static UINT sizing_call(DWORD h, DWORD want_rc)
 {
     UINT *needed = rmc_guard_alloc(sizeof(UINT), "RmGetList pnProcInfoNeeded");
@@ -46,9 +48,13 @@ static UINT sizing_call(DWORD h, DWORD want_rc)
     DWORD *reasons = rmc_guard_alloc(sizeof(DWORD), "RmGetList lpdwRebootReasons");
     *count = 0;
     DWORD rc = pRmGetList(h, needed, count, NULL, reasons);
+    if (rc == ERROR_SUCCESS || rc == ERROR_MORE_DATA)
+        check(rmc_written(needed, sizeof(UINT)), "RmGetList returned %s and left *pnProcInfoNeeded unwritten", rmc_rc_str(rc));
+    if (rc == ERROR_SUCCESS && want_rc == ERROR_MORE_DATA && *needed == 0) rmc_require_detection(RMC_DETECT_OPEN_FILE);
     rmc_obs_int("sizing.needed", *needed);
     rmc_obs_int("sizing.count", *count);
     check_rc("RmGetList(sizing: 0, NULL)", rc, want_rc);
+    rmc_check_list_claim(*needed);
     return *needed;
 }
 
@@ -85,9 +91,24 @@ static void sizing(void **state)
 /* Fetches into a guarded array of `capacity` entries; returns rc, *filled = *pnProcInfo. */
 static DWORD fetch(DWORD h, UINT capacity, RM_PROCESS_INFO **apps, UINT *needed, UINT *filled, DWORD *reasons)
 {
+    rmc_check_list_claim(capacity);
     *apps = rmc_guard_alloc(capacity * ENTRY, "RmGetList rgAffectedApps");
-    *filled = capacity;
-    return pRmGetList(h, needed, filled, *apps, reasons);
+    UINT *g_needed = rmc_guard_alloc(sizeof(UINT), "RmGetList pnProcInfoNeeded");
+    UINT *g_filled = rmc_guard_alloc(sizeof(UINT), "RmGetList pnProcInfo");
+    DWORD *g_reasons = rmc_guard_alloc(sizeof(DWORD), "RmGetList lpdwRebootReasons");
+    *g_filled = capacity;
+    DWORD rc = pRmGetList(h, g_needed, g_filled, *apps, g_reasons);
+    if (rc == ERROR_SUCCESS || rc == ERROR_MORE_DATA)
+        check(rmc_written(g_needed, sizeof(UINT)), "RmGetList returned %s and left *pnProcInfoNeeded unwritten", rmc_rc_str(rc));
+    if (rc == ERROR_SUCCESS)
+        check(rmc_written(g_reasons, sizeof(DWORD)), "RmGetList returned 0 and left *lpdwRebootReasons unwritten");
+    *needed = *g_needed;
+    *filled = *g_filled;
+    *reasons = rc == ERROR_SUCCESS ? *g_reasons : 0;
+    rmc_guard_free(g_needed);
+    rmc_guard_free(g_filled);
+    rmc_guard_free(g_reasons);
+    return rc;
 }
 
 static void exact_buffer(void **state)
@@ -144,6 +165,7 @@ static void needed_equals_count(void **state)
     check_rc("RmGetList(8 entries)", fetch(h, 8, &apps, &needed, &filled, &reasons), ERROR_SUCCESS);
     rmc_obs_int("needed", needed);
     rmc_obs_int("count", filled);
+    if (filled == 0) rmc_require_detection(RMC_DETECT_OPEN_FILE);
     check(needed == filled, "after ERROR_SUCCESS *pnProcInfoNeeded is %u but *pnProcInfo is %u", needed, filled);
     check_entries_are(apps, filled, apps_fx, 2);
 }
@@ -345,11 +367,16 @@ static void churn_retry_loop(void **state)
     check(c->thread != NULL, "CreateThread failed: %s", rmc_rc_str(GetLastError()));
 
     unsigned iterations = 0, successes = 0, lists_with_entries = 0, more_data = 0, gave_up = 0, empty = 0, max_count = 0, calls = 0;
+    UINT *g_needed = rmc_guard_alloc(sizeof(UINT), "RmGetList pnProcInfoNeeded");
+    UINT *g_n = rmc_guard_alloc(sizeof(UINT), "RmGetList pnProcInfo");
+    DWORD *g_reasons = rmc_guard_alloc(sizeof(DWORD), "RmGetList lpdwRebootReasons");
     DWORD t0 = GetTickCount();
     for (; iterations < CHURN_ITERATIONS && GetTickCount() - t0 < CHURN_SECONDS * 1000u; iterations++) {
         UINT needed = 0, n = 0;
-        DWORD reasons = 0;
-        DWORD rc = pRmGetList(h, &needed, &n, NULL, &reasons);
+        *g_n = 0;
+        DWORD rc = pRmGetList(h, g_needed, g_n, NULL, g_reasons);
+        needed = *g_needed;
+        n = *g_n;
         calls++;
         if (rc == ERROR_SUCCESS) {
             check(needed == 0 && n == 0, "iteration %u: the sizing call succeeded with needed %u, count %u", iterations, needed, n);
@@ -362,9 +389,12 @@ static void churn_retry_loop(void **state)
         int tries = 0;
         for (; tries < CHURN_TRIES; tries++) {
             UINT capacity = needed;
+            rmc_check_list_claim(capacity);
             RM_PROCESS_INFO *apps = rmc_guard_alloc(capacity * ENTRY, "RmGetList rgAffectedApps (churn)");
-            n = capacity;
-            rc = pRmGetList(h, &needed, &n, apps, &reasons);
+            *g_n = capacity;
+            rc = pRmGetList(h, g_needed, g_n, apps, g_reasons);
+            needed = *g_needed;
+            n = *g_n;
             calls++;
             if (rc == ERROR_MORE_DATA) {
                 check(needed > capacity, "iteration %u: ERROR_MORE_DATA with needed %u for a buffer of %u", iterations, needed,
@@ -401,6 +431,7 @@ static void churn_retry_loop(void **state)
     rmc_obs_int("elapsed_ms", (long long)(GetTickCount() - t0));
     check(c->spawn_error == 0, "starting a locker failed: %s", rmc_rc_str(c->spawn_error));
     check(successes > 0, "the bounded retry loop never got a complete list in %u iterations (%u gave up)", iterations, gave_up);
+    if (lists_with_entries == 0 && c->started > 1) rmc_require_detection(RMC_DETECT_OPEN_FILE);
     /* Once the first locker was ready, some process held the file at every moment. */
     check(lists_with_entries > 0 || c->started <= 1, "in %u iterations no complete list named any of the %ld processes that held the file",
           iterations, c->started);

@@ -96,6 +96,11 @@ static void detected_self(void **state)
         rmc_obs_bool("self.bRestartable", me->bRestartable);
     }
     rmc_obs_bool("self_listed", me != NULL);
+    /* Not listed at all: first the precondition that this kind of use is detected at all. */
+    if (!me && (p->what != SELF_REASON || !(reasons & RmRebootReasonDetectedSelf))) {
+        if (p->how == SELF_FILE) rmc_require_detection(RMC_DETECT_LOCKED_FILE);
+        else if (p->how == SELF_PROCESS) rmc_require_detection(RMC_DETECT_PROCESS);
+    }
     switch (p->what) {
     case SELF_REASON:
         check(reasons & RmRebootReasonDetectedSelf, "reboot reasons are 0x%lx, without RmRebootReasonDetectedSelf (0x10)", reasons);
@@ -146,7 +151,9 @@ static void shutdown_after_reason(void **state)
     fixture_app *app = fixture_app_start(L"--window main --on-query accept --on-endsession exit --open \"%ls\"", file);
     RM_PROCESS_INFO *apps;
     full_list(h, &apps, &reasons);
-    check(reasons != RmRebootReasonNone, "RmGetList reports no reboot reason although the caller holds the file (precondition)");
+    if (reasons == RmRebootReasonNone) rmc_require_detection(RMC_DETECT_LOCKED_FILE);
+    require(reasons != RmRebootReasonNone, "reboot.detected_self_file",
+            "RmGetList reports no reboot reason although the caller holds the registered file");
 
     DWORD rc = pRmShutdown(h, p->flags, NULL);
     rmc_obs_rc("RmShutdown", rc);
@@ -155,11 +162,34 @@ static void shutdown_after_reason(void **state)
     rmc_obs_bool("fixture_exited", exited);
     rmc_obs_int("fixture.WM_QUERYENDSESSION", (long long)queries);
     if (!p->assert_untouched) return;
-    /* 350: "no action taken", detected before any application is closed (§3, §8.6). */
-    rmc_obs_bool("returned_350", rc == ERROR_FAIL_NOACTION_REBOOT);
-    if (rc != ERROR_FAIL_NOACTION_REBOOT) return;
-    check(!exited && queries == 0, "RmShutdown returned ERROR_FAIL_NOACTION_REBOOT but the fixture was reached "
-          "(exited %d, %zu WM_QUERYENDSESSION)", exited, queries);
+    /* §8.6 item 4, §8.5: with a reboot reason set, RmShutdown takes no action and returns 350
+     * ("no action taken"), detected before any application is closed (§3). */
+    check(!exited && queries == 0, "RmShutdown returned %s after RmGetList reported reboot reasons 0x%lx, and the fixture was "
+          "reached (exited %d, %zu WM_QUERYENDSESSION)", rmc_rc_str(rc), reasons, exited, queries);
+    check_rc("RmShutdown(reboot reasons set)", rc, ERROR_FAIL_NOACTION_REBOOT);
+}
+
+static void detected_self_exact(void **state)
+{
+    /* §21.5 (native, strong): no reboot reason while nobody holds the file; once the caller
+     * holds it (a plain handle, no sharing), exactly one entry, the caller, and the reasons are
+     * exactly RmRebootReasonDetectedSelf. */
+    WCHAR file[MAX_PATH];
+    rmc_case_file(file, L"self-exact.bin", 1);
+    DWORD h = rmc_session_with_file(file), reasons = 0;
+    RM_PROCESS_INFO *apps;
+    UINT count = full_list(h, &apps, &reasons);
+    check(count == 0 && reasons == RmRebootReasonNone, "before the caller opens the file: %u entries, reasons 0x%lx; expected none",
+          count, reasons);
+    HANDLE f = CreateFileW(file, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    check(f != INVALID_HANDLE_VALUE, "CreateFile failed: %s", rmc_rc_str(GetLastError()));
+    rmc_defer(close_handle, f);
+    count = full_list(h, &apps, &reasons);
+    const RM_PROCESS_INFO *me = find_pid(apps, count, GetCurrentProcessId());
+    if (!me) rmc_require_detection(RMC_DETECT_LOCKED_FILE);
+    check(count == 1 && me, "with the caller holding the file: %u entries, %s the caller (pid %lu); expected exactly the caller",
+          count, me ? "including" : "without", GetCurrentProcessId());
+    check(reasons == RmRebootReasonDetectedSelf, "reboot reasons are 0x%lx, expected exactly RmRebootReasonDetectedSelf (0x10)", reasons);
 }
 
 /* ---- critical processes and services (§12) ---------------------------------------------------------------- */
@@ -205,30 +235,51 @@ static void critical_process(void **state)
     check(reasons != RmRebootReasonNone, "no reboot reason although %ls cannot be shut down", name);
 }
 
-static void critical_service(void **state)
+/* RpcSs running, with its process id; starts it when it is not (Wine starts it on demand, so it
+ * may not be running yet); unsupported when that is not possible here. */
+static DWORD rpcss_pid(void)
 {
-    static const WCHAR rpcss[] = L"RpcSs";
     SERVICE_STATUS_PROCESS ssp = { 0 };
     DWORD got = 0;
     SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
-    SC_HANDLE s = scm ? OpenServiceW(scm, rpcss, SERVICE_QUERY_STATUS) : NULL;
+    SC_HANDLE s = scm ? OpenServiceW(scm, L"RpcSs", SERVICE_QUERY_STATUS | SERVICE_START) : NULL;
+    if (!s && scm) s = OpenServiceW(scm, L"RpcSs", SERVICE_QUERY_STATUS);
     BOOL ok = s && QueryServiceStatusEx(s, SC_STATUS_PROCESS_INFO, (BYTE *)&ssp, sizeof(ssp), &got);
+    DWORD start_error = 0;
+    if (ok && ssp.dwCurrentState == SERVICE_STOPPED && !StartServiceW(s, 0, NULL)) start_error = GetLastError();
+    for (int i = 0; ok && !start_error && ssp.dwCurrentState != SERVICE_RUNNING && i < 100; i++) {
+        Sleep(100);
+        ok = QueryServiceStatusEx(s, SC_STATUS_PROCESS_INFO, (BYTE *)&ssp, sizeof(ssp), &got);
+    }
     if (s) CloseServiceHandle(s);
     if (scm) CloseServiceHandle(scm);
     if (!ok || ssp.dwCurrentState != SERVICE_RUNNING || !ssp.dwProcessId)
-        rmc_unsupported("the documented critical service RpcSs is not running here (state %lu, pid %lu)",
-                        ok ? ssp.dwCurrentState : 0, ssp.dwProcessId);
+        rmc_unsupported("the documented critical service RpcSs is not running here and could not be started "
+                        "(state %lu, pid %lu, StartService: %s)", ok ? ssp.dwCurrentState : 0, ssp.dwProcessId,
+                        rmc_rc_str(start_error));
+    return ssp.dwProcessId;
+}
+
+static void critical_service(void **state)
+{
+    /* §12: RpcSs is on the documented list of critical services. Which reason bit it sets
+     * (CriticalService, or CriticalProcess for its host) is not documented: recorded; a reason
+     * must be set (§11.2). */
+    static const WCHAR rpcss[] = L"RpcSs";
+    DWORD pid = rpcss_pid();
     DWORD h = rmc_session_start(NULL), reasons = 0;
     LPCWSTR names[] = {rpcss};
     check_rc("RmRegisterResources(RpcSs)", pRmRegisterResources(h, 0, NULL, 0, NULL, 1, names), ERROR_SUCCESS);
     RM_PROCESS_INFO *apps;
     UINT count = full_list(h, &apps, &reasons);
-    const RM_PROCESS_INFO *e = find_pid(apps, count, ssp.dwProcessId);
-    check(e != NULL, "the process hosting RpcSs (pid %lu) is not listed", ssp.dwProcessId);
+    const RM_PROCESS_INFO *e = find_pid(apps, count, pid);
+    check(e != NULL, "the process hosting RpcSs (pid %lu) is not listed", pid);
     rmc_obs_int("ApplicationType", e->ApplicationType);
     rmc_obs_wstr("strServiceShortName", e->strServiceShortName, CCH_RM_MAX_SVC_NAME + 1);
+    rmc_obs_bool("CriticalService_bit", (reasons & RmRebootReasonCriticalService) != 0);
+    rmc_obs_bool("CriticalProcess_bit", (reasons & RmRebootReasonCriticalProcess) != 0);
     check(e->ApplicationType == RmCritical, "RpcSs is listed as ApplicationType %d, expected RmCritical (1000)", e->ApplicationType);
-    check(reasons & RmRebootReasonCriticalService, "reboot reasons are 0x%lx, without RmRebootReasonCriticalService (0x8)", reasons);
+    check(reasons != RmRebootReasonNone, "no reboot reason although the critical service RpcSs cannot be shut down");
 }
 
 /* ---- permission and session boundaries (§10.7) -------------------------------------------------------------- */
@@ -297,6 +348,9 @@ static void session_mismatch(void **state)
     rmc_obs_bool("listed", e != NULL);
     if (e) rmc_obs_int("ApplicationType", e->ApplicationType);
     rmc_obs_bool("SessionMismatch_bit", (reasons & RmRebootReasonSessionMismatch) != 0);
+    /* §21.7 (native, strong): listed as an entry and RmRebootReasonSessionMismatch set. */
+    check(e != NULL, "the registered %ls of session %lu (pid %lu) is not listed", name, other, proc.dwProcessId);
+    check(reasons & RmRebootReasonSessionMismatch, "reboot reasons are 0x%lx, without RmRebootReasonSessionMismatch (0x2)", reasons);
 }
 
 #define R(id_, title_, spec_, prov_, ...) RMC_CASE("reboot." id_, title_, spec_, prov_, __VA_ARGS__)
@@ -322,16 +376,18 @@ const rmc_case rmc_cases_reboot[] = {
     R("force_shutdown_after_reason", "What RmShutdown(RmForceShutdown) returns after a reboot reason (the claim of §17 item 15)",
       "§17", "probe", .exports = S_LIST | RMX(Shutdown), .needs = RMC_CAP_WINDOWS | RMC_CAP_HANDLE_ENUM,
       .body = shutdown_after_reason, .param = &shutdown_force_probe),
-    R("noaction_reboot_touches_nothing", "When RmShutdown returns ERROR_FAIL_NOACTION_REBOOT, no application was sent anything",
+    R("noaction_reboot_touches_nothing", "After RmGetList reported a reboot reason, RmShutdown returns ERROR_FAIL_NOACTION_REBOOT and touches nothing",
       "§8.6", "doc", .exports = S_LIST | RMX(Shutdown), .needs = RMC_CAP_WINDOWS | RMC_CAP_HANDLE_ENUM,
       .body = shutdown_after_reason, .param = &shutdown_untouched),
     R("critical_process", "A registered process of the documented critical list is RmCritical with a reboot reason", "§12", "doc",
       .exports = S_LIST, .body = critical_process),
-    R("critical_service", "The registered service RpcSs is RmCritical with RmRebootReasonCriticalService", "§10.3", "doc",
+    R("detected_self_exact", "The caller holding the registered file: exactly one entry, the caller, reasons exactly DetectedSelf; none before",
+      "§21.5", "obs", .exports = S_LIST, .needs = RMC_CAP_HANDLE_ENUM, .body = detected_self_exact),
+    R("critical_service", "The registered service RpcSs is RmCritical with a reboot reason (which bit: recorded)", "§12", "doc",
       .exports = S_LIST, .needs = RMC_CAP_SERVICES, .body = critical_service),
     R("permission_denied", "A process whose DACL denies the caller PROCESS_TERMINATE: type and PermissionDenied bit", "§10.7", "probe",
       .exports = S_LIST, .body = permission_denied),
-    R("session_mismatch", "A process of another Terminal Services session: listed? SessionMismatch bit?", "§10.7", "probe",
+    R("session_mismatch", "A process of another Terminal Services session is listed and sets RmRebootReasonSessionMismatch", "§21.7", "obs",
       .exports = S_LIST, .body = session_mismatch),
 };
 RMC_AREA_COUNT(reboot);

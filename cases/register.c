@@ -17,15 +17,17 @@ static unsigned entries_for(const RM_PROCESS_INFO *apps, UINT count, DWORD pid)
     return n;
 }
 
-/* RmGetList must succeed; returns how many entries name pid. */
-static unsigned listed(DWORD h, DWORD pid)
+/* RmGetList must succeed; returns how many entries name pid. When none does, first the
+ * precondition `pre` (this kind of use is detected at all: rmc_require_detection). */
+static unsigned listed(DWORD h, DWORD pid, enum rmc_detection pre)
 {
     RM_PROCESS_INFO *apps;
     UINT count;
-    DWORD reasons = 0;
-    check_rc("RmGetList", rmc_get_list_all(h, &apps, &count, &reasons), ERROR_SUCCESS);
+    check_rc("RmGetList", rmc_get_list_all(h, &apps, &count, NULL), ERROR_SUCCESS);
     rmc_obs_int("list.count", count);
-    return entries_for(apps, count, pid);
+    unsigned n = entries_for(apps, count, pid);
+    if (!n) rmc_require_detection(pre);
+    return n;
 }
 
 static DWORD register_files(DWORD h, UINT n, LPCWSTR *files)
@@ -46,8 +48,8 @@ static void cumulative_calls(void **state)
     LPCWSTR first[] = {a}, second[] = {b};
     check_rc("RmRegisterResources(first file)", register_files(h, 1, first), ERROR_SUCCESS);
     check_rc("RmRegisterResources(second file)", register_files(h, 1, second), ERROR_SUCCESS);
-    check(listed(h, fixture_app_pid(app_a)) == 1, "the locker of the file registered in the first call is not listed once");
-    check(listed(h, fixture_app_pid(app_b)) == 1, "the locker of the file registered in the second call is not listed once");
+    check(listed(h, fixture_app_pid(app_a), RMC_DETECT_LOCKED_FILE) == 1, "the locker of the file registered in the first call is not listed once");
+    check(listed(h, fixture_app_pid(app_b), RMC_DETECT_LOCKED_FILE) == 1, "the locker of the file registered in the second call is not listed once");
 }
 
 static void cumulative_kinds(void **state)
@@ -61,8 +63,8 @@ static void cumulative_kinds(void **state)
     RM_UNIQUE_PROCESS procs[] = {fixture_app_unique_process(by_process)};
     check_rc("RmRegisterResources(file)", register_files(h, 1, files), ERROR_SUCCESS);
     check_rc("RmRegisterResources(process)", pRmRegisterResources(h, 0, NULL, 1, procs, 0, NULL), ERROR_SUCCESS);
-    check(listed(h, fixture_app_pid(by_file)) == 1, "the file's locker (first call) is not listed once");
-    check(listed(h, fixture_app_pid(by_process)) == 1, "the process registered in the second call is not listed once");
+    check(listed(h, fixture_app_pid(by_file), RMC_DETECT_LOCKED_FILE) == 1, "the file's locker (first call) is not listed once");
+    check(listed(h, fixture_app_pid(by_process), RMC_DETECT_PROCESS) == 1, "the process registered in the second call is not listed once");
 }
 
 static void duplicates_one_entry(void **state)
@@ -74,7 +76,7 @@ static void duplicates_one_entry(void **state)
     LPCWSTR twice[] = {a, a}, once[] = {a};
     check_rc("RmRegisterResources(same file twice in one call)", register_files(h, 2, twice), ERROR_SUCCESS);
     check_rc("RmRegisterResources(same file again)", register_files(h, 1, once), ERROR_SUCCESS);
-    unsigned n = listed(h, fixture_app_pid(app));
+    unsigned n = listed(h, fixture_app_pid(app), RMC_DETECT_LOCKED_FILE);
     rmc_obs_int("entries_for_locker", n);
     check(n == 1, "the locker of a file registered three times has %u entries, expected 1", n);
 }
@@ -97,8 +99,44 @@ static void batch_1000(void **state)
     check_rc("RmRegisterResources(1000 files)", register_files(h, BATCH, files), ERROR_SUCCESS);
     rmc_obs_int("register_ms", (long long)(GetTickCount() - t0));
     t0 = GetTickCount();
-    check(listed(h, fixture_app_pid(app)) == 1, "the locker of the last of 1000 files is not listed once");
+    check(listed(h, fixture_app_pid(app), RMC_DETECT_LOCKED_FILE) == 1, "the locker of the last of 1000 files is not listed once");
     rmc_obs_int("getlist_ms", (long long)(GetTickCount() - t0));
+}
+
+#define MOSTLY_MISSING 2000
+
+static void mostly_missing(void **state)
+{
+    /* §21.2 (native, strong): one call with 2000 paths, 1999 of them missing, still finds the
+     * one file that is held. */
+    static WCHAR paths[MOSTLY_MISSING][MAX_PATH];
+    static LPCWSTR files[MOSTLY_MISSING];
+    DWORD h = rmc_session_start(NULL);
+    for (unsigned i = 0; i < MOSTLY_MISSING; i++) {
+        WCHAR name[32];
+        _snwprintf(name, 32, L"missing-%04u.bin", i);
+        rmc_case_file(paths[i], name, i == MOSTLY_MISSING / 2);
+        files[i] = paths[i];
+    }
+    fixture_app *app = fixture_app_start(L"--window none --lock \"%ls\"", paths[MOSTLY_MISSING / 2]);
+    check_rc("RmRegisterResources(2000 files, 1999 missing)", register_files(h, MOSTLY_MISSING, files), ERROR_SUCCESS);
+    check(listed(h, fixture_app_pid(app), RMC_DETECT_LOCKED_FILE) == 1, "the locker of the one existing file among 2000 is not listed once");
+}
+
+static void zero_files_non_null_array(void **state)
+{
+    /* §21.3 (native): nFiles = 0 with a non-NULL array, nothing else: 0; the list is then empty. */
+    WCHAR file[MAX_PATH];
+    rmc_case_file(file, L"not-registered.bin", 1);
+    LPCWSTR files[] = {file};
+    DWORD h = rmc_session_start(NULL);
+    check_rc("RmRegisterResources(nFiles = 0, non-NULL array)", pRmRegisterResources(h, 0, files, 0, NULL, 0, NULL), ERROR_SUCCESS);
+    RM_PROCESS_INFO *apps;
+    UINT count;
+    DWORD reasons = 0;
+    check_rc("RmGetList", rmc_get_list_all(h, &apps, &count, &reasons), ERROR_SUCCESS);
+    rmc_obs_int("count", count);
+    check(count == 0, "RmGetList lists %u entries for a session where nothing was registered", count);
 }
 
 /* ---- how paths are matched (UNCONFIRMED: recorded) -------------------------------------------------- */
@@ -137,8 +175,7 @@ static void path_forms(void **state)
     if (rc != ERROR_SUCCESS) return;
     RM_PROCESS_INFO *apps;
     UINT count;
-    DWORD reasons = 0;
-    rc = rmc_get_list_all(h, &apps, &count, &reasons);
+    rc = rmc_get_list_all(h, &apps, &count, NULL);
     rmc_obs_rc("RmGetList", rc);
     if (rc == ERROR_SUCCESS) rmc_obs_bool("locker_found", entries_for(apps, count, fixture_app_pid(app)) > 0);
 }
@@ -185,28 +222,61 @@ static void missing_resource(void **state)
     }
     }
     rmc_obs_rc("RmRegisterResources", rc);
+    /* §21.2 (native, strong): a path that does not exist is accepted and never matched. The
+     * other kinds are UNCONFIRMED: recorded. */
+    int asserted = !strcmp(rmc_current_case()->provenance, "obs");
+    if (asserted) check_rc("RmRegisterResources(a file that does not exist)", rc, ERROR_SUCCESS);
     if (rc != ERROR_SUCCESS) return;
     RM_PROCESS_INFO *apps;
     UINT count;
-    DWORD reasons = 0;
-    rc = rmc_get_list_all(h, &apps, &count, &reasons);
+    rc = rmc_get_list_all(h, &apps, &count, NULL);
     rmc_obs_rc("RmGetList", rc);
     rmc_obs_int("count", count);
-    rmc_obs_hex("reasons", reasons);
     if (which == WRONG_START_TIME && rc == ERROR_SUCCESS) rmc_obs_bool("live_process_listed", entries_for(apps, count, pid) > 0);
+    if (asserted) {
+        check_rc("RmGetList(a missing file registered)", rc, ERROR_SUCCESS);
+        check(count == 0, "RmGetList lists %u entries for a registered file that does not exist", count);
+    }
+}
+
+static void null_element(void **state)
+{
+    /* §21.4 (medium: "verified against the real API"): a NULL element inside rgsFileNames is
+     * ignored, the call returns 0 and the paths before and after it stay registered. Recorded. */
+    WCHAR a[MAX_PATH], b[MAX_PATH];
+    fixture_app *app_a = fixture_locker_start(a, L"before-null.bin", L"--window none");
+    fixture_app *app_b = fixture_locker_start(b, L"after-null.bin", L"--window none");
+    DWORD h = rmc_session_start(NULL);
+    LPCWSTR files[] = {a, NULL, b};
+    DWORD rc = register_files(h, 3, files);
+    rmc_obs_rc("RmRegisterResources(a, NULL, b)", rc);
+    if (rc != ERROR_SUCCESS) return;
+    RM_PROCESS_INFO *apps;
+    UINT count;
+    rc = rmc_get_list_all(h, &apps, &count, NULL);
+    rmc_obs_rc("RmGetList", rc);
+    if (rc != ERROR_SUCCESS) return;
+    rmc_obs_bool("before_null_listed", entries_for(apps, count, fixture_app_pid(app_a)) > 0);
+    rmc_obs_bool("after_null_listed", entries_for(apps, count, fixture_app_pid(app_b)) > 0);
 }
 
 /* ---- an ended session ------------------------------------------------------------------------------------ */
 
 static void after_end(void **state)
 {
-    DWORD handle = 0;
-    WCHAR key[CCH_RM_SESSION_KEY + 1] = {0}, file[MAX_PATH];
+    /* Like session.stale_handle_getlist: the session is gone, so the call cannot succeed (§3,
+     * §8.3); the exact code (6 expected) after RmEndSession is an UNCONFIRMED edge of §7.7. */
+    WCHAR file[MAX_PATH];
     rmc_case_file(file, L"after-end.bin", 1);
     LPCWSTR files[] = {file};
-    check_rc("RmStartSession", pRmStartSession(&handle, 0, key), ERROR_SUCCESS);
-    check_rc("RmEndSession", pRmEndSession(handle), ERROR_SUCCESS);
-    check_rc("RmRegisterResources(after RmEndSession)", register_files(handle, 1, files), ERROR_INVALID_HANDLE);
+    DWORD *handle = rmc_guard_alloc(sizeof(DWORD), "RmStartSession pSessionHandle");
+    WCHAR *key = rmc_key_alloc();
+    require_rc("RmStartSession", pRmStartSession(handle, 0, key), ERROR_SUCCESS, "session.start_returns_key");
+    require(rmc_written(handle, sizeof(DWORD)), "session.start_returns_key", "RmStartSession returned 0 and left *pSessionHandle unwritten");
+    require_rc("RmEndSession", pRmEndSession(*handle), ERROR_SUCCESS, "session.end_twice_invalid_handle");
+    DWORD rc = register_files(*handle, 1, files);
+    rmc_obs_rc("RmRegisterResources(after RmEndSession)", rc);
+    check(rc != ERROR_SUCCESS, "RmRegisterResources on a session that was ended returned ERROR_SUCCESS (0)");
 }
 
 #define P(x) .param = (const void *)(ULONG_PTR)(x)
@@ -228,7 +298,7 @@ const rmc_case rmc_cases_register[] = {
              "§18", "probe", .exports = S_LIST, .needs = RMC_CAP_HANDLE_ENUM, .body = path_forms, P(PATH_SLASHES)),
     RMC_CASE("register.path_relative", "A locked file registered by a path relative to the current directory",
              "§18", "probe", .exports = S_LIST, .needs = RMC_CAP_HANDLE_ENUM, .body = path_forms, P(PATH_RELATIVE)),
-    RMC_CASE("register.missing_file", "Registering a file that does not exist, then RmGetList", "§8.4", "probe",
+    RMC_CASE("register.missing_file", "A registered file that does not exist is accepted (0) and never listed", "§21.2", "obs",
              .exports = S_LIST, .body = missing_resource, P(MISSING_FILE)),
     RMC_CASE("register.unknown_service", "Registering a service name the SCM does not know, then RmGetList", "§8.4", "probe",
              .exports = S_LIST, .body = missing_resource, P(MISSING_SERVICE)),
@@ -236,7 +306,13 @@ const rmc_case rmc_cases_register[] = {
              .exports = S_LIST, .body = missing_resource, P(DEAD_PROCESS)),
     RMC_CASE("register.wrong_start_time", "Registering a live PID with a start time one second off: is the process listed?", "§5.1", "probe",
              .exports = S_LIST, .body = missing_resource, P(WRONG_START_TIME)),
-    RMC_CASE("register.after_end_invalid_handle", "RmRegisterResources after RmEndSession returns ERROR_INVALID_HANDLE",
-             "§8.4", "doc", .exports = RMX(StartSession) | RMX(EndSession) | RMX(RegisterResources), .body = after_end),
+    RMC_CASE("register.mostly_missing_2000", "2000 files in one call, 1999 of them missing: 0, and the held one's locker is listed",
+             "§21.2", "obs", .exports = S_LIST, .needs = RMC_CAP_HANDLE_ENUM, .timeout_s = 60, .body = mostly_missing),
+    RMC_CASE("register.zero_files_non_null_array", "nFiles = 0 with a non-NULL array and nothing else: 0, then an empty list",
+             "§21.3", "obs", .exports = S_LIST, .body = zero_files_non_null_array),
+    RMC_CASE("register.null_element", "A NULL element among rgsFileNames (§21.4, medium: ignored natively, the others stay registered)",
+             "§21.4", "probe", .exports = S_LIST, .needs = RMC_CAP_HANDLE_ENUM, .body = null_element),
+    RMC_CASE("register.after_end_invalid_handle", "RmRegisterResources after RmEndSession fails (the exact code is recorded)",
+             "§7.7", "probe", .exports = RMX(StartSession) | RMX(EndSession) | RMX(RegisterResources), .body = after_end),
 };
 RMC_AREA_COUNT(register);

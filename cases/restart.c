@@ -68,12 +68,35 @@ static size_t wait_count(fixture_app *app, const char *event, size_t want, DWORD
     }
 }
 
-/* Shuts the session's service down (it must stop) before a restart case. */
+/* Shuts the session's service down before a restart case: a precondition, which
+ * shutdown.service_stopped_through_scm checks directly. */
 static void shutdown_service(DWORD h, fixture_service *svc)
 {
-    check_rc("RmShutdown(service)", pRmShutdown(h, 0, NULL), ERROR_SUCCESS);
-    check(fixture_service_wait(svc, SERVICE_STOPPED, GONE_MS), "the service is in state %lu after RmShutdown returned 0",
-          fixture_service_state(svc));
+    require_rc("RmShutdown(service)", pRmShutdown(h, 0, NULL), ERROR_SUCCESS, "shutdown.service_stopped_through_scm");
+    require(fixture_service_wait(svc, SERVICE_STOPPED, GONE_MS), "shutdown.service_stopped_through_scm",
+            "the service is in state %lu after RmShutdown returned 0", fixture_service_state(svc));
+}
+
+/* An application fixture RmShutdown must stop before a restart case: a precondition. */
+static void shutdown_app(DWORD h, fixture_app *app)
+{
+    DWORD rc = pRmShutdown(h, 0, NULL);
+    rmc_obs_rc("RmShutdown", rc);
+    int exited = fixture_app_wait_exit(app, GONE_MS, NULL);
+    if (rc == ERROR_SUCCESS && exited) return;
+    rmc_require_shutdown_stops();
+    rmc_blocked("shutdown.gui_query_then_endsession", "RmShutdown returned %s and the fixture %s", rmc_rc_str(rc),
+                exited ? "exited" : "still runs");
+}
+
+/* The fixture is in the session's list (the precondition detect.locked_file checks). */
+static const RM_PROCESS_INFO *listed_before(DWORD h, DWORD pid)
+{
+    rmc_list(h, "before");
+    const RM_PROCESS_INFO *e = rmc_listed_pid(pid);
+    if (!e) rmc_require_detection(RMC_DETECT_LOCKED_FILE);
+    check(e != NULL, "before: RmGetList does not list the fixture (pid %lu)", pid);
+    return e;
 }
 
 /* ---- applications (§8.7, §10.5) ------------------------------------------------------------- */
@@ -85,15 +108,12 @@ static void registered_app(void **state)
                                     L"--window main --restart-cmdline \"--window none --title restarted-by-rm\"");
     DWORD pid = fixture_app_pid(app);
     DWORD h = rmc_session_with_file(file);
-    rmc_list(h, "before");
-    const RM_PROCESS_INFO *e = rmc_listed_pid(pid);
-    check(e != NULL, "before: RmGetList does not list the fixture (pid %lu)", pid);
+    const RM_PROCESS_INFO *e = listed_before(h, pid);
+    /* §5.2: that bRestartable reflects the registration is UNCONFIRMED: recorded. */
     rmc_obs_bool("before.bRestartable", e->bRestartable);
-    check(e->bRestartable, "a fixture registered with RegisterApplicationRestart has bRestartable FALSE");
 
     wait_uptime(app);
-    check_rc("RmShutdown", pRmShutdown(h, 0, NULL), ERROR_SUCCESS);
-    check(fixture_app_wait_exit(app, GONE_MS, NULL), "the fixture still runs after RmShutdown returned 0");
+    shutdown_app(h, app);
     check_rc("RmRestart", pRmRestart(h, 0, NULL), ERROR_SUCCESS);
 
     const char *start = fixture_app_wait_line(app, "start", 2, WAIT_MS);
@@ -123,12 +143,9 @@ static void unregistered_app(void **state)
     fixture_app *app = fixture_locker_start(file, L"unregistered.bin", L"--window main");
     DWORD pid = fixture_app_pid(app);
     DWORD h = rmc_session_with_file(file);
-    rmc_list(h, "before");
-    const RM_PROCESS_INFO *e = rmc_listed_pid(pid);
-    check(e != NULL, "before: RmGetList does not list the fixture (pid %lu)", pid);
+    const RM_PROCESS_INFO *e = listed_before(h, pid);
     rmc_obs_bool("before.bRestartable", e->bRestartable);
-    check_rc("RmShutdown", pRmShutdown(h, 0, NULL), ERROR_SUCCESS);
-    check(fixture_app_wait_exit(app, GONE_MS, NULL), "the fixture still runs after RmShutdown returned 0");
+    shutdown_app(h, app);
     rmc_obs_rc("RmRestart", pRmRestart(h, 0, NULL));
     size_t starts = wait_count(app, "start", 2, STAYS_MS);
     check(starts == 1, "an application not registered for restart was started again (%zu start lines)", starts);
@@ -164,21 +181,43 @@ static void no_patch(void **state)
     }
 }
 
+/* Whether pid is attached to this process's console (after giving this process one). */
+static int shares_my_console(DWORD pid, int *known)
+{
+    DWORD pids[256];
+    DWORD n = GetConsoleProcessList(pids, 256);
+    *known = n > 0 && n <= 256;
+    for (DWORD i = 0; *known && i < n; i++)
+        if (pids[i] == pid) return 1;
+    return 0;
+}
+
 static void console_new_console(void **state)
 {
-    /* §8.7: console applications are restarted in a new console. The restarted instance must
-     * have one: a control event can be sent to it through its console. */
+    /* §8.7: console applications are restarted in a new console — not the caller's. The case
+     * process has a console of its own while RmRestart runs (allocated if it had none), so an
+     * instance started without a new console would be attached to it. The restarted instance
+     * must have a console other than the caller's, and a control event reaches it through it. */
     WCHAR file[MAX_PATH];
     fixture_app *app = fixture_locker_start(file, L"console.bin", L"--console --restart-cmdline \"--on-ctrl exit\"");
     DWORD h = rmc_session_with_file(file);
+    if (!GetConsoleWindow()) AllocConsole();   /* fails harmlessly when it already has one */
+    int known;
+    shares_my_console(GetCurrentProcessId(), &known);
+    if (!known) rmc_unsupported("GetConsoleProcessList does not work here: %s", rmc_rc_str(GetLastError()));
     wait_uptime(app);
-    check_rc("RmShutdown", pRmShutdown(h, 0, NULL), ERROR_SUCCESS);
-    check(fixture_app_wait_exit(app, GONE_MS, NULL), "the console fixture still runs after RmShutdown returned 0");
+    DWORD rc = pRmShutdown(h, 0, NULL);
+    if (rc != ERROR_SUCCESS || !fixture_app_wait_exit(app, GONE_MS, NULL)) rmc_require_detection(RMC_DETECT_LOCKED_FILE);
+    check_rc("RmShutdown", rc, ERROR_SUCCESS);
+    check(fixture_app_wait_exit(app, 0, NULL), "the console fixture still runs after RmShutdown returned 0");
     check_rc("RmRestart", pRmRestart(h, 0, NULL), ERROR_SUCCESS);
     const char *start = fixture_app_wait_line(app, "start", 2, WAIT_MS);
     DWORD new_pid = (DWORD)fixture_journal_number(start, "pid", 0);
     rmc_defer(kill_pid, (void *)(ULONG_PTR)new_pid);
     fixture_app_wait_line(app, "ready", 2, WAIT_MS);
+    int shared = shares_my_console(new_pid, &known);
+    rmc_obs_bool("restarted_in_callers_console", shared);
+    check(!shared, "the restarted console application (pid %lu) runs in the caller's console, not a new one", new_pid);
     check_rc("AttachConsole+GenerateConsoleCtrlEvent(restarted instance)", fixture_console_ctrl(new_pid, CTRL_C_EVENT), ERROR_SUCCESS);
     fixture_app_wait_line(app, "ctrl", 1, WAIT_MS);
     fixture_app_obs_journal(app, "journal");
@@ -186,13 +225,19 @@ static void console_new_console(void **state)
 
 static void after_failed_shutdown(void **state)
 {
-    /* §17.7: installers call RmRestart even after RmShutdown returned ERROR_FAIL_SHUTDOWN; what
-     * RmRestart returns then is UNCONFIRMED. */
+    /* §8.6: installers call RmRestart even after RmShutdown reported that not everything was
+     * shut down (§17.7): so it is not out of sequence then (not 776). The exact code is
+     * UNCONFIRMED: recorded. */
     WCHAR file[MAX_PATH];
     fixture_app *app = fixture_locker_start(file, L"veto.bin", L"--window main --on-query veto");
     DWORD h = rmc_session_with_file(file);
-    check_rc("RmShutdown(veto)", pRmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
-    rmc_obs_rc("RmRestart(after ERROR_FAIL_SHUTDOWN)", pRmRestart(h, 0, NULL));
+    DWORD shutdown_rc = pRmShutdown(h, 0, NULL);
+    if (shutdown_rc != ERROR_FAIL_SHUTDOWN) rmc_require_detection(RMC_DETECT_LOCKED_FILE);
+    require_rc("RmShutdown(veto)", shutdown_rc, ERROR_FAIL_SHUTDOWN, "shutdown.veto_fails_without_force");
+    DWORD rc = pRmRestart(h, 0, NULL);
+    rmc_obs_rc("RmRestart(after ERROR_FAIL_SHUTDOWN)", rc);
+    check(rc != ERROR_REQUEST_OUT_OF_SEQUENCE, "RmRestart after RmShutdown returned ERROR_FAIL_SHUTDOWN returned "
+          "ERROR_REQUEST_OUT_OF_SEQUENCE (776), as if RmShutdown had not been called");
     check(!fixture_app_wait_exit(app, 0, NULL), "the vetoing fixture is gone");
 }
 
@@ -239,7 +284,7 @@ static void second_restart(void **state)
     fixture_service_start(svc);
     DWORD h = rmc_session_with_service(fixture_service_name(svc));
     shutdown_service(h, svc);
-    check_rc("RmRestart(first)", pRmRestart(h, 0, NULL), ERROR_SUCCESS);
+    require_rc("RmRestart(first)", pRmRestart(h, 0, NULL), ERROR_SUCCESS, "restart.service_restarted");
     fixture_service_wait(svc, SERVICE_RUNNING, WAIT_MS);
     rmc_obs_rc("RmRestart(second)", pRmRestart(h, 0, NULL));
     rmc_obs_int("service_state", fixture_service_state(svc));
@@ -277,7 +322,7 @@ static void callback_progress(void **state)
     DWORD h = rmc_session_start(NULL);
     LPCWSTR svcs[] = { fixture_service_name(a), fixture_service_name(b) };
     check_rc("RmRegisterResources", pRmRegisterResources(h, 0, NULL, 0, NULL, 2, svcs), ERROR_SUCCESS);
-    check_rc("RmShutdown", pRmShutdown(h, 0, NULL), ERROR_SUCCESS);
+    require_rc("RmShutdown", pRmShutdown(h, 0, NULL), ERROR_SUCCESS, "shutdown.service_stopped_through_scm");
     progress_n = 0;
     check_rc("RmRestart(with callback)", pRmRestart(h, 0, record_progress), ERROR_SUCCESS);
     LONG n = progress_n < 256 ? progress_n : 256;
@@ -306,9 +351,9 @@ const rmc_case rmc_cases_restart[] = {
              "§10.5", "doc", .exports = SL, .needs = RMC_CAP_WINDOWS, .timeout_s = 60, .body = unregistered_app),
     RMC_CASE("restart.no_patch_flag", "What RESTART_NO_PATCH does to bRestartable and RmRestart", "§10.5", "probe",
              .exports = SL, .needs = RMC_CAP_WINDOWS | RMC_CAP_RESTART_READ, .timeout_s = 150, .body = no_patch),
-    RMC_CASE("restart.console_new_console", "A console application registered for restart comes back with a console of its own",
+    RMC_CASE("restart.console_new_console", "A console application registered for restart comes back in a new console, not the caller's",
              "§8.7", "doc", .exports = S, .needs = RMC_CAP_RESTART_READ, .timeout_s = 150, .body = console_new_console),
-    RMC_CASE("restart.after_failed_shutdown", "RmRestart after RmShutdown returned ERROR_FAIL_SHUTDOWN", "§17.7", "probe",
+    RMC_CASE("restart.after_failed_shutdown", "RmRestart after RmShutdown returned ERROR_FAIL_SHUTDOWN is not out of sequence (the code is recorded)", "§8.6", "probe",
              .exports = S, .needs = RMC_CAP_WINDOWS, .timeout_s = 60, .body = after_failed_shutdown),
     RMC_CASE("restart.service_restarted", "A service RmShutdown stopped is started again by RmRestart, AppStatus Restarted",
              "§10.3", "doc", .exports = SL, .needs = RMC_CAP_SERVICES, .timeout_s = 90, .body = service_restarted),

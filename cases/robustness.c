@@ -629,10 +629,11 @@ static const fuzz_spec fz_start = { F_START, 100 }, fz_join = { F_JOIN, 100 }, f
     RMC_CASE("robustness.random_args." name, fn " with random argument combinations: no crash, hang or write past a buffer", \
              spec_, "doc", .exports = S | (ex), .timeout_s = 90, .body = fuzz, .param = param_)
 const rmc_case rmc_cases_robustness[] = {
+    /* No thread-safety is documented for RM (§7.7 says nothing of concurrent calls): probes. */
     RMC_CASE("robustness.threads_one_session", "Threads registering, listing and filtering in one session at once: documented codes, consistent counts, no lost filter",
-             "§7.7", "doc", .exports = S | RMX(RemoveFilter) | RMX(GetFilterList), .timeout_s = 90, .body = threads_one_session),
+             "§7.7", "probe", .exports = S | RMX(RemoveFilter) | RMX(GetFilterList), .timeout_s = 90, .body = threads_one_session),
     RMC_CASE("robustness.threads_start_end", "Threads starting and ending sessions at once: every call succeeds, no open handle is given twice",
-             "§7.3", "doc", .exports = RMX(StartSession) | RMX(EndSession), .timeout_s = 90, .body = threads_start_end),
+             "§7.3", "probe", .exports = RMX(StartSession) | RMX(EndSession), .timeout_s = 90, .body = threads_start_end),
     RMC_CASE("robustness.end_during_getlist", "RmEndSession while another thread is in RmGetList on the same session", "§7.7", "probe",
              .exports = RMX(StartSession) | RMX(EndSession) | RMX(RegisterResources) | RMX(GetList), .timeout_s = 60,
              .body = end_during_getlist),

@@ -8,12 +8,13 @@ static int is_hex(WCHAR c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 
 static void start_returns_key(void **state)
 {
     DWORD *handle = rmc_guard_alloc(sizeof(DWORD), "RmStartSession pSessionHandle");
-    WCHAR *key = rmc_guard_alloc(sizeof(WCHAR) * (CCH_RM_SESSION_KEY + 1), "RmStartSession strSessionKey (33 WCHARs)");
-    memset(key, 0, sizeof(WCHAR) * (CCH_RM_SESSION_KEY + 1));   /* §7.2: pre-zero the key buffer */
+    WCHAR *key = rmc_key_alloc();
     DWORD rc = pRmStartSession(handle, 0, key);
     check_rc("RmStartSession", rc, ERROR_SUCCESS);
+    check(rmc_written(handle, sizeof(DWORD)), "RmStartSession returned 0 and left *pSessionHandle unwritten");
     rmc_session_end_later(*handle);
     rmc_obs_hex("handle", *handle);
+    check(rmc_key_written(key), "RmStartSession returned 0 and left strSessionKey unwritten");
     rmc_obs_wstr("key", key, CCH_RM_SESSION_KEY + 1);
     size_t len = wcsnlen(key, CCH_RM_SESSION_KEY + 1);
     rmc_obs_int("key.length", (long long)len);
@@ -22,8 +23,18 @@ static void start_returns_key(void **state)
 
 static void key_format(void **state)
 {
-    WCHAR key[CCH_RM_SESSION_KEY + 1];
-    rmc_session_start(key);
+    /* §7.2: the text format is UNCONFIRMED. A key that was never written is recorded as such,
+     * never as "all hex" (the buffer is pre-zeroed, so there is nothing to classify). */
+    DWORD *handle = rmc_guard_alloc(sizeof(DWORD), "RmStartSession pSessionHandle");
+    WCHAR *key = rmc_key_alloc();
+    require_rc("RmStartSession", pRmStartSession(handle, 0, key), ERROR_SUCCESS, "session.start_returns_key");
+    if (rmc_written(handle, sizeof(DWORD))) rmc_session_end_later(*handle);
+    int written = rmc_key_written(key);
+    rmc_obs_bool("key.written", written);
+    if (!written) {
+        rmc_obs_str("key.letter_case", "unwritten");
+        return;
+    }
     int hex = 1, upper = 0, lower = 0;
     for (int i = 0; i < (int)CCH_RM_SESSION_KEY && key[i]; i++) {
         hex &= is_hex(key[i]);
@@ -38,11 +49,12 @@ static void key_format(void **state)
 static void key_terminated(void **state)
 {
     /* §7.2/§17.1: whether RmStartSession terminates the key when the buffer is not pre-zeroed. */
-    DWORD handle = 0;
-    WCHAR *key = rmc_guard_alloc(sizeof(WCHAR) * (CCH_RM_SESSION_KEY + 1), "RmStartSession strSessionKey (33 WCHARs)");
-    DWORD rc = pRmStartSession(&handle, 0, key);
-    check_rc("RmStartSession", rc, ERROR_SUCCESS);
-    rmc_session_end_later(handle);
+    DWORD *handle = rmc_guard_alloc(sizeof(DWORD), "RmStartSession pSessionHandle");
+    WCHAR *key = rmc_guard_alloc(RMC_KEY_BYTES, "RmStartSession strSessionKey (33 WCHARs)");
+    DWORD rc = pRmStartSession(handle, 0, key);
+    require_rc("RmStartSession", rc, ERROR_SUCCESS, "session.start_returns_key");
+    if (rmc_written(handle, sizeof(DWORD))) rmc_session_end_later(*handle);
+    rmc_obs_bool("key.written", !rmc_guard_untouched(key, 0, RMC_KEY_BYTES));
     rmc_obs_bool("key.terminator_written", key[CCH_RM_SESSION_KEY] == 0);
     rmc_obs_hex("key[32]", key[CCH_RM_SESSION_KEY]);
 }
@@ -59,19 +71,23 @@ static void two_sessions_distinct(void **state)
     check(wcsncmp(key1, key2, CCH_RM_SESSION_KEY) != 0, "two open sessions share one session key");
 }
 
-static void end_returns_success(void **state)
+/* Starts a session with guarded out-parameters, without ending it afterwards (the case does). */
+static DWORD start_unmanaged(const char *what)
 {
-    DWORD handle = 0;
-    WCHAR key[CCH_RM_SESSION_KEY + 1] = {0};
-    check_rc("RmStartSession", pRmStartSession(&handle, 0, key), ERROR_SUCCESS);
-    check_rc("RmEndSession", pRmEndSession(handle), ERROR_SUCCESS);
+    DWORD *handle = rmc_guard_alloc(sizeof(DWORD), "RmStartSession pSessionHandle");
+    WCHAR *key = rmc_key_alloc();
+    require_rc(what, pRmStartSession(handle, 0, key), ERROR_SUCCESS, "session.start_returns_key");
+    require(rmc_written(handle, sizeof(DWORD)), "session.start_returns_key", "RmStartSession returned 0 and left *pSessionHandle unwritten");
+    DWORD h = *handle;
+    rmc_guard_free(key);
+    rmc_guard_free(handle);
+    return h;
 }
 
 static void end_twice_invalid_handle(void **state)
 {
-    DWORD handle = 0;
-    WCHAR key[CCH_RM_SESSION_KEY + 1] = {0};
-    check_rc("RmStartSession", pRmStartSession(&handle, 0, key), ERROR_SUCCESS);
+    /* §8.3: RmEndSession of an open session returns 0; a second one on the same handle 6. */
+    DWORD handle = start_unmanaged("RmStartSession");
     check_rc("RmEndSession(first)", pRmEndSession(handle), ERROR_SUCCESS);
     check_rc("RmEndSession(second)", pRmEndSession(handle), ERROR_INVALID_HANDLE);
 }
@@ -88,9 +104,12 @@ static void session_limit(void **state)
 {
     /* §7.5: 64 open sessions per user session; the 65th is refused; ending one frees a slot. */
     rmc_defer(end_limit_sessions, NULL);
+    WCHAR *key = rmc_key_alloc();
+    DWORD *handle = rmc_guard_alloc(sizeof(DWORD), "RmStartSession pSessionHandle");
     for (int i = 0; i < 64; i++) {
-        WCHAR key[CCH_RM_SESSION_KEY + 1] = {0};
-        DWORD rc = pRmStartSession(&limit_handles[limit_open], 0, key);
+        memset(key, 0, RMC_KEY_BYTES);
+        DWORD rc = pRmStartSession(handle, 0, key);
+        limit_handles[limit_open] = *handle;
         if (rc != ERROR_SUCCESS) {
             rmc_obs_int("sessions_opened", i);
             rmc_fail("RmStartSession number %d returned %s, expected ERROR_SUCCESS (0)", i + 1, rmc_rc_str(rc));
@@ -98,35 +117,40 @@ static void session_limit(void **state)
         limit_open++;
     }
     rmc_obs_int("sessions_opened", 64);
-    DWORD extra = 0;
-    WCHAR key[CCH_RM_SESSION_KEY + 1] = {0};
-    DWORD rc = pRmStartSession(&extra, 0, key);
-    if (rc == ERROR_SUCCESS) limit_handles[limit_open++] = extra;
+    memset(key, 0, RMC_KEY_BYTES);
+    DWORD rc = pRmStartSession(handle, 0, key);
+    if (rc == ERROR_SUCCESS) limit_handles[limit_open++] = *handle;
     check_rc("RmStartSession(65th)", rc, ERROR_MAX_SESSIONS_REACHED);
     check_rc("RmEndSession(one of 64)", pRmEndSession(limit_handles[--limit_open]), ERROR_SUCCESS);
-    rc = pRmStartSession(&limit_handles[limit_open], 0, key);
-    if (rc == ERROR_SUCCESS) limit_open++;
+    memset(key, 0, RMC_KEY_BYTES);
+    rc = pRmStartSession(handle, 0, key);
+    if (rc == ERROR_SUCCESS) limit_handles[limit_open++] = *handle;
     check_rc("RmStartSession(after ending one)", rc, ERROR_SUCCESS);
 }
 
 static void start_nonzero_flags(void **state)
 {
-    DWORD handle = 0;
-    WCHAR key[CCH_RM_SESSION_KEY + 1] = {0};
-    DWORD rc = pRmStartSession(&handle, 1, key);
+    DWORD *handle = rmc_guard_alloc(sizeof(DWORD), "RmStartSession pSessionHandle");
+    WCHAR *key = rmc_key_alloc();
+    DWORD rc = pRmStartSession(handle, 1, key);
     rmc_obs_rc("RmStartSession(dwSessionFlags=1)", rc);
-    if (rc == ERROR_SUCCESS) rmc_session_end_later(handle);
+    if (rc == ERROR_SUCCESS && rmc_written(handle, sizeof(DWORD))) rmc_session_end_later(*handle);
 }
 
 static void stale_handle_getlist(void **state)
 {
-    DWORD handle = 0;
-    WCHAR key[CCH_RM_SESSION_KEY + 1] = {0};
-    check_rc("RmStartSession", pRmStartSession(&handle, 0, key), ERROR_SUCCESS);
-    check_rc("RmEndSession", pRmEndSession(handle), ERROR_SUCCESS);
-    UINT needed = 0, count = 0;
-    DWORD reasons = 0;
-    rmc_obs_rc("RmGetList(ended session)", pRmGetList(handle, &needed, &count, NULL, &reasons));
+    /* §7.7 lists "RmGetList after RmEndSession (expected 6)" among the UNCONFIRMED edges; the
+     * documented half: the session is gone, so the call cannot succeed (§3, §8.3). The exact
+     * code is recorded. register.after_end_invalid_handle asks the same of RmRegisterResources. */
+    DWORD handle = start_unmanaged("RmStartSession");
+    require_rc("RmEndSession", pRmEndSession(handle), ERROR_SUCCESS, "session.end_twice_invalid_handle");
+    UINT *needed = rmc_guard_alloc(sizeof(UINT), "RmGetList pnProcInfoNeeded");
+    UINT *count = rmc_guard_alloc(sizeof(UINT), "RmGetList pnProcInfo");
+    DWORD *reasons = rmc_guard_alloc(sizeof(DWORD), "RmGetList lpdwRebootReasons");
+    *count = 0;
+    DWORD rc = pRmGetList(handle, needed, count, NULL, reasons);
+    rmc_obs_rc("RmGetList(ended session)", rc);
+    check(rc != ERROR_SUCCESS, "RmGetList on a session that was ended returned ERROR_SUCCESS (0)");
 }
 
 const rmc_case rmc_cases_session[] = {
@@ -138,16 +162,14 @@ const rmc_case rmc_cases_session[] = {
              .exports = RMX(StartSession) | RMX(EndSession), .body = key_terminated),
     RMC_CASE("session.two_sessions_distinct", "Two open sessions get distinct handles and keys", "§7.3", "doc",
              .exports = RMX(StartSession) | RMX(EndSession), .body = two_sessions_distinct),
-    RMC_CASE("session.end_returns_success", "RmEndSession on an open session returns ERROR_SUCCESS", "§8.3", "doc",
-             .exports = RMX(StartSession) | RMX(EndSession), .body = end_returns_success),
-    RMC_CASE("session.end_twice_invalid_handle", "A second RmEndSession on the same handle returns ERROR_INVALID_HANDLE",
+    RMC_CASE("session.end_twice_invalid_handle", "RmEndSession on an open session returns 0; a second one on the same handle ERROR_INVALID_HANDLE",
              "§8.3", "doc", .exports = RMX(StartSession) | RMX(EndSession), .body = end_twice_invalid_handle),
     RMC_CASE("session.limit_64", "64 sessions open; the 65th returns ERROR_MAX_SESSIONS_REACHED; ending one frees a slot",
              "§7.5", "doc", .exports = RMX(StartSession) | RMX(EndSession), .flags = RMC_EXCLUSIVE, .timeout_s = 60,
              .body = session_limit),
     RMC_CASE("session.start_nonzero_flags", "RmStartSession with the reserved dwSessionFlags set to 1", "§8.1", "probe",
              .exports = RMX(StartSession) | RMX(EndSession), .body = start_nonzero_flags),
-    RMC_CASE("session.stale_handle_getlist", "RmGetList on a session that was ended", "§7.7", "probe",
+    RMC_CASE("session.stale_handle_getlist", "RmGetList on a session that was ended fails (the exact code is recorded)", "§7.7", "probe",
              .exports = RMX(StartSession) | RMX(EndSession) | RMX(GetList), .body = stale_handle_getlist),
 };
 RMC_AREA_COUNT(session);

@@ -25,6 +25,33 @@ static void register_service(DWORD h, const WCHAR *name)
     check_rc("RmRegisterResources(service)", pRmRegisterResources(h, 0, NULL, 0, NULL, 1, svcs), ERROR_SUCCESS);
 }
 
+/* A result that would blame RmShutdown (the fixture still runs, an unexpected code): first the
+ * preconditions, checked directly — the implementation detects a locked file
+ * (detect.locked_file) and RmShutdown stops a cooperative window application
+ * (shutdown.gui_query_then_endsession). Returns when both hold: the case then fails on its own. */
+static void shutdown_precondition(void)
+{
+    if (!strcmp(rmc_current_case()->id, "shutdown.gui_query_then_endsession") || !(rmc_platform_caps() & RMC_CAP_WINDOWS))
+        rmc_require_detection(RMC_DETECT_LOCKED_FILE);
+    else
+        rmc_require_shutdown_stops();
+}
+
+/* The fixture is gone within ms; if not, the preconditions are checked before the case fails. */
+static int gone(fixture_app *app, DWORD ms)
+{
+    if (fixture_app_wait_exit(app, ms, NULL)) return 1;
+    shutdown_precondition();
+    return 0;
+}
+
+/* RmShutdown's code, with the preconditions checked first when it is not the expected one. */
+static void check_shutdown_rc(const char *what, DWORD rc, DWORD want)
+{
+    if (rc != want) shutdown_precondition();
+    check_rc(what, rc, want);
+}
+
 /* Lists the session and fails unless the process is among the affected applications. */
 static const RM_PROCESS_INFO *expect_listed(DWORD h, DWORD pid, const char *what)
 {
@@ -33,6 +60,7 @@ static const RM_PROCESS_INFO *expect_listed(DWORD h, DWORD pid, const char *what
     char key[96];
     snprintf(key, sizeof(key), "%s.listed", what);
     rmc_obs_bool(key, e != NULL);
+    if (!e) rmc_require_detection(RMC_DETECT_LOCKED_FILE);
     check(e != NULL, "%s: RmGetList lists %u entries, none for the fixture (pid %lu)", what, rmc_listed_count(), pid);
     snprintf(key, sizeof(key), "%s.ApplicationType", what);
     rmc_obs_int(key, e->ApplicationType);
@@ -120,7 +148,7 @@ static void gui_accepts(void **state)
 
     DWORD rc = pRmShutdown(h, 0, NULL);
     check_rc("RmShutdown", rc, ERROR_SUCCESS);
-    check(fixture_app_wait_exit(app, GONE_MS, NULL), "the fixture still runs %u ms after RmShutdown returned 0", GONE_MS);
+    check(gone(app, GONE_MS), "the fixture still runs %u ms after RmShutdown returned 0", GONE_MS);
     fixture_app_obs_journal(app, "journal");
 
     const fixture_journal *j = fixture_app_journal(app);
@@ -147,7 +175,7 @@ static void gui_stopped_status(void **state)
     DWORD h = rmc_session_with_file(file);
     DWORD pid = fixture_app_pid(app);
     check_rc("RmShutdown", pRmShutdown(h, 0, NULL), ERROR_SUCCESS);
-    check(fixture_app_wait_exit(app, GONE_MS, NULL), "the fixture still runs %u ms after RmShutdown returned 0", GONE_MS);
+    check(gone(app, GONE_MS), "the fixture still runs %u ms after RmShutdown returned 0", GONE_MS);
     rmc_list(h, "after");
     const RM_PROCESS_INFO *e = rmc_listed_pid(pid);
     obs_status("after.AppStatus", e);
@@ -163,7 +191,7 @@ static void veto_fails(void **state)
     DWORD h = rmc_session_with_file(file);
     DWORD pid = fixture_app_pid(app);
     expect_listed(h, pid, "before");
-    check_rc("RmShutdown(veto, no force)", pRmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
+    check_shutdown_rc("RmShutdown(veto, no force)", pRmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
     check(!fixture_app_wait_exit(app, STAYS_MS, NULL), "the vetoing fixture was shut down anyway");
     fixture_app_obs_journal(app, "journal");
     check(fixture_journal_find(fixture_app_journal(app), "WM_QUERYENDSESSION", 0) >= 0, "the fixture never got WM_QUERYENDSESSION");
@@ -182,7 +210,7 @@ static void veto_cancels_all(void **state)
     DWORD h = rmc_session_start(NULL);
     LPCWSTR files[] = { f1, f2 };
     check_rc("RmRegisterResources", pRmRegisterResources(h, 2, files, 0, NULL, 0, NULL), ERROR_SUCCESS);
-    check_rc("RmShutdown(one veto, no force)", pRmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
+    check_shutdown_rc("RmShutdown(one veto, no force)", pRmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
     check(!fixture_app_wait_exit(no, 0, NULL), "the vetoing fixture was shut down");
     check(!fixture_app_wait_exit(ok, STAYS_MS, NULL), "the agreeing fixture was shut down although the other vetoed");
     fixture_app_obs_journal(ok, "journal.agreeing");
@@ -206,7 +234,7 @@ static void veto_forced(void **state)
     DWORD rc = pRmShutdown(h, RmForceShutdown, NULL);
     rmc_obs_int("RmShutdown.ms", (long long)(now_ms() - t0));
     check_rc("RmShutdown(RmForceShutdown)", rc, ERROR_SUCCESS);
-    check(fixture_app_wait_exit(app, GONE_MS, NULL), "the vetoing fixture still runs after a forced RmShutdown returned 0");
+    check(gone(app, GONE_MS), "the vetoing fixture still runs after a forced RmShutdown returned 0");
     fixture_app_obs_journal(app, "journal");
     check(fixture_journal_find(fixture_app_journal(app), "exit", 0) < 0,
           "the fixture exited on its own; it ignores every message, so it should have been terminated");
@@ -222,7 +250,7 @@ static void hung_forced(void **state)
     DWORD rc = pRmShutdown(h, RmForceShutdown, NULL);
     rmc_obs_int("RmShutdown.ms", (long long)(now_ms() - t0));
     check_rc("RmShutdown(RmForceShutdown, hung fixture)", rc, ERROR_SUCCESS);
-    check(fixture_app_wait_exit(app, GONE_MS, NULL), "the hung fixture still runs after a forced RmShutdown returned 0");
+    check(gone(app, GONE_MS), "the hung fixture still runs after a forced RmShutdown returned 0");
     fixture_app_obs_journal(app, "journal");
     const fixture_journal *j = fixture_app_journal(app);
     check(journal_find_with(j, "WM_QUERYENDSESSION", NULL, 0, 0) >= 0, "the hung fixture never got WM_QUERYENDSESSION");
@@ -238,7 +266,7 @@ static void hung_not_forced(void **state)
     ULONGLONG t0 = now_ms();
     DWORD rc = pRmShutdown(h, 0, NULL);
     rmc_obs_int("RmShutdown.ms", (long long)(now_ms() - t0));
-    check_rc("RmShutdown(no force, hung fixture)", rc, ERROR_FAIL_SHUTDOWN);
+    check_shutdown_rc("RmShutdown(no force, hung fixture)", rc, ERROR_FAIL_SHUTDOWN);
     check(!fixture_app_wait_exit(app, 0, NULL), "the hung fixture was ended without RmForceShutdown");
 }
 
@@ -276,7 +304,7 @@ static void windowless_forced(void **state)
     fixture_app *app = fixture_locker_start(file, L"windowless-forced.bin", L"--window none");
     DWORD h = rmc_session_with_file(file);
     check_rc("RmShutdown(window-less, RmForceShutdown)", pRmShutdown(h, RmForceShutdown, NULL), ERROR_SUCCESS);
-    check(fixture_app_wait_exit(app, GONE_MS, NULL), "the window-less fixture still runs after a forced RmShutdown returned 0");
+    check(gone(app, GONE_MS), "the window-less fixture still runs after a forced RmShutdown returned 0");
 }
 
 /* ---- console applications (§10.2) --------------------------------------------------------- */
@@ -288,7 +316,7 @@ static void console_ctrl_c(void **state)
     DWORD h = rmc_session_with_file(file);
     expect_listed(h, fixture_app_pid(app), "before");
     check_rc("RmShutdown(console)", pRmShutdown(h, 0, NULL), ERROR_SUCCESS);
-    check(fixture_app_wait_exit(app, GONE_MS, NULL), "the console fixture still runs %u ms after RmShutdown returned 0", GONE_MS);
+    check(gone(app, GONE_MS), "the console fixture still runs %u ms after RmShutdown returned 0", GONE_MS);
     fixture_app_obs_journal(app, "journal");
     const fixture_journal *j = fixture_app_journal(app);
     int c = fixture_journal_find(j, "ctrl", 0);
@@ -304,7 +332,7 @@ static void console_ignores(void **state)
     WCHAR file[MAX_PATH];
     fixture_app *app = fixture_locker_start(file, L"console-ignores.bin", L"--console --on-ctrl ignore");
     DWORD h = rmc_session_with_file(file);
-    check_rc("RmShutdown(console ignoring CTRL_C, no force)", pRmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
+    check_shutdown_rc("RmShutdown(console ignoring CTRL_C, no force)", pRmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
     check(!fixture_app_wait_exit(app, 0, NULL), "the console fixture was ended without RmForceShutdown");
     fixture_app_obs_journal(app, "journal");
 }
@@ -316,7 +344,7 @@ static void console_forced(void **state)
     fixture_app *app = fixture_locker_start(file, L"console-forced.bin", L"--console --on-ctrl ignore");
     DWORD h = rmc_session_with_file(file);
     check_rc("RmShutdown(console ignoring CTRL_C, RmForceShutdown)", pRmShutdown(h, RmForceShutdown, NULL), ERROR_SUCCESS);
-    check(fixture_app_wait_exit(app, GONE_MS, NULL), "the console fixture still runs after a forced RmShutdown returned 0");
+    check(gone(app, GONE_MS), "the console fixture still runs after a forced RmShutdown returned 0");
     fixture_app_obs_journal(app, "journal");
     check(fixture_journal_find(fixture_app_journal(app), "exit", 0) < 0,
           "the console fixture exited on its own; it ignores CTRL_C, so it should have been terminated");
@@ -380,12 +408,38 @@ static void only_registered(void **state)
     fixture_app_obs_journal(app, "journal");
 }
 
-static void flags_zero(void **state)
+static void only_registered_all(void **state)
 {
+    /* §8.6 item 5, §4.4, the positive half: every affected application is registered for
+     * restart, so RmShutdownOnlyRegistered shuts them down like a plain RmShutdown. */
     WCHAR file[MAX_PATH];
-    rmc_case_file(file, L"nobody.bin", 1);
+    fixture_app *app = fixture_locker_start(file, L"all-registered.bin",
+                                            L"--window main --restart-cmdline \"--window none\"");
     DWORD h = rmc_session_with_file(file);
-    check_rc("RmShutdown(lActionFlags = 0)", pRmShutdown(h, 0, NULL), ERROR_SUCCESS);
+    const RM_PROCESS_INFO *e = expect_listed(h, fixture_app_pid(app), "before");
+    rmc_obs_bool("before.bRestartable", e->bRestartable);
+    DWORD rc = pRmShutdown(h, RmShutdownOnlyRegistered, NULL);
+    rmc_obs_rc("RmShutdown(RmShutdownOnlyRegistered)", rc);
+    if (rc != ERROR_SUCCESS || !fixture_app_wait_exit(app, GONE_MS, NULL)) shutdown_precondition();
+    check_rc("RmShutdown(RmShutdownOnlyRegistered, every application registered)", rc, ERROR_SUCCESS);
+    check(fixture_app_wait_exit(app, 0, NULL), "RmShutdownOnlyRegistered left an application registered for restart running");
+    fixture_app_obs_journal(app, "journal");
+}
+
+static void without_getlist(void **state)
+{
+    /* §8.6 item 1: RmShutdown computes the list itself (it calls RmGetList internally): a
+     * session in which RmGetList was never called shuts down what uses its files. The flags
+     * are 0, as in Microsoft's sample and Inno Setup (§4.4, §17.5). */
+    WCHAR file[MAX_PATH];
+    fixture_app *app = fixture_locker_start(file, L"never-listed.bin", L"--window main --on-query accept --on-endsession exit");
+    DWORD h = rmc_session_with_file(file);
+    DWORD rc = pRmShutdown(h, 0, NULL);
+    rmc_obs_rc("RmShutdown(lActionFlags = 0, no RmGetList before it)", rc);
+    if (rc != ERROR_SUCCESS || !fixture_app_wait_exit(app, GONE_MS, NULL)) rmc_require_detection(RMC_DETECT_LOCKED_FILE);
+    check_rc("RmShutdown(lActionFlags = 0, no RmGetList before it)", rc, ERROR_SUCCESS);
+    check(fixture_app_wait_exit(app, 0, NULL), "the fixture holding the registered file still runs %u ms after RmShutdown "
+          "returned 0 in a session where RmGetList was never called", GONE_MS);
 }
 
 static void undefined_flags(void **state)
@@ -407,8 +461,9 @@ static void second_shutdown(void **state)
     WCHAR file[MAX_PATH];
     fixture_app *app = fixture_locker_start(file, L"twice.bin", L"--window main");
     DWORD h = rmc_session_with_file(file);
-    check_rc("RmShutdown(first)", pRmShutdown(h, 0, NULL), ERROR_SUCCESS);
-    fixture_app_wait_exit(app, GONE_MS, NULL);
+    DWORD rc = pRmShutdown(h, 0, NULL);
+    if (rc != ERROR_SUCCESS || !fixture_app_wait_exit(app, GONE_MS, NULL)) shutdown_precondition();
+    require_rc("RmShutdown(first)", rc, ERROR_SUCCESS, "shutdown.gui_query_then_endsession");
     rmc_obs_rc("RmShutdown(second)", pRmShutdown(h, 0, NULL));
     rmc_list(h, "after");
     obs_status("after.AppStatus", rmc_listed_pid(fixture_app_pid(app)));
@@ -421,7 +476,7 @@ static void retry_after_fail(void **state)
     WCHAR file[MAX_PATH];
     fixture_app *app = fixture_locker_start(file, L"retry.bin", L"--window main --on-query veto");
     DWORD h = rmc_session_with_file(file);
-    check_rc("RmShutdown(first)", pRmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
+    check_shutdown_rc("RmShutdown(first)", pRmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
     check_rc("RmShutdown(retry)", pRmShutdown(h, 0, NULL), ERROR_FAIL_SHUTDOWN);
     check(!fixture_app_wait_exit(app, 0, NULL), "the vetoing fixture was shut down");
     rmc_obs_int("WM_QUERYENDSESSION.count", (long long)fixture_journal_count(fixture_app_journal(app), "WM_QUERYENDSESSION", 0));
@@ -456,17 +511,24 @@ static void obs_progress(void)
 static void callback_progress(void **state)
 {
     WCHAR f1[MAX_PATH], f2[MAX_PATH], f3[MAX_PATH];
-    fixture_locker_start(f1, L"progress-1.bin", L"--window main");
-    fixture_locker_start(f2, L"progress-2.bin", L"--window main");
-    fixture_locker_start(f3, L"progress-3.bin", L"--console");
+    fixture_app *apps[3];
+    apps[0] = fixture_locker_start(f1, L"progress-1.bin", L"--window main");
+    apps[1] = fixture_locker_start(f2, L"progress-2.bin", L"--window main");
+    apps[2] = fixture_locker_start(f3, L"progress-3.bin", L"--console");
     DWORD h = rmc_session_start(NULL);
     LPCWSTR files[] = { f1, f2, f3 };
     check_rc("RmRegisterResources", pRmRegisterResources(h, 3, files, 0, NULL, 0, NULL), ERROR_SUCCESS);
     progress_n = 0;
-    check_rc("RmShutdown(with callback)", pRmShutdown(h, 0, record_progress), ERROR_SUCCESS);
+    DWORD rc = pRmShutdown(h, 0, record_progress);
     obs_progress();
+    int stopped = 0;
+    for (int i = 0; i < 3; i++) stopped += fixture_app_wait_exit(apps[i], i ? 0 : GONE_MS, NULL);
+    rmc_obs_int("stopped", stopped);
+    if (rc != ERROR_SUCCESS || !stopped) shutdown_precondition();
+    check_rc("RmShutdown(with callback)", rc, ERROR_SUCCESS);
+    check(stopped > 0, "RmShutdown returned 0 and none of the three applications holding the registered files exited");
     LONG n = progress_n < 256 ? progress_n : 256;
-    check(n > 0, "RmShutdown stopped three applications and never called the status callback");
+    check(n > 0, "RmShutdown stopped %d of three applications and never called the status callback", stopped);
     for (LONG i = 0; i < n; i++) {
         check(progress_v[i] <= 100, "callback %ld reported %u%%, outside 0..100", i + 1, progress_v[i]);
         check(i == 0 || progress_v[i] > progress_v[i - 1], "callback %ld reported %u%% after %u%%: not increasing",
@@ -566,6 +628,7 @@ static void order(void **state)
     rmc_obs_int("round.gui", w.gui_round);
     rmc_obs_int("round.console", w.console_round);
     rmc_obs_int("round.service", w.service_round);
+    if (w.gui_round < 0 || w.console_round < 0) shutdown_precondition();
     check_rc("RmShutdown(window + console + service)", rc, ERROR_SUCCESS);
     check(w.gui_round >= 0, "the window fixture never got WM_QUERYENDSESSION");
     check(w.console_round >= 0, "the console fixture never got a control event");
@@ -611,8 +674,10 @@ const rmc_case rmc_cases_shutdown[] = {
              "§10.3", "doc", .exports = SL, .needs = RMC_CAP_SERVICES, .timeout_s = 90, .body = service_dependents),
     RMC_CASE("shutdown.only_registered_stops_nothing", "RmShutdownOnlyRegistered with an application not registered for restart shuts nothing down",
              "§8.6", "doc", .exports = SL, .needs = RMC_CAP_WINDOWS, .timeout_s = 60, .body = only_registered),
-    RMC_CASE("shutdown.flags_zero_accepted", "RmShutdown with lActionFlags 0 returns ERROR_SUCCESS", "§17.5", "obs",
-             .exports = S, .body = flags_zero),
+    RMC_CASE("shutdown.only_registered_all_registered", "RmShutdownOnlyRegistered with every application registered for restart shuts it down",
+             "§8.6", "doc", .exports = SL, .needs = RMC_CAP_WINDOWS | RMC_CAP_RESTART_READ, .timeout_s = 60, .body = only_registered_all),
+    RMC_CASE("shutdown.without_getlist", "RmShutdown(0) in a session where RmGetList was never called shuts down the file's user",
+             "§8.6", "doc", .exports = S, .needs = RMC_CAP_WINDOWS, .timeout_s = 60, .body = without_getlist),
     RMC_CASE("shutdown.undefined_flags", "RmShutdown with undefined lActionFlags bits", "§8.6", "probe",
              .exports = S, .body = undefined_flags),
     RMC_CASE("shutdown.second_shutdown", "A second RmShutdown after a successful one", "§7.7", "probe",

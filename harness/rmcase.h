@@ -120,11 +120,20 @@ void rmc_call_label(const char *fmt, ...) __attribute__((format(gnu_printf, 1, 2
 void rmc_defer(void (*fn)(void *), void *arg);
 
 /* ---- sessions for cases that need one as a precondition ------------------------------------ */
-/* Calls RmStartSession with a zeroed key buffer (spec §7.2: pre-zero it), fails the case unless it
- * returns ERROR_SUCCESS, and ends the session after the case. key may be NULL. */
+/* A guarded buffer of CCH_RM_SESSION_KEY + 1 WCHARs, zeroed (§7.2: pre-zero it): the only kind of
+ * key buffer a case hands to RmStartSession, so a write past the 33rd WCHAR is reported as such. */
+#define RMC_KEY_BYTES (sizeof(WCHAR) * (CCH_RM_SESSION_KEY + 1))
+WCHAR *rmc_key_alloc(void);
+int rmc_key_written(const WCHAR *key);         /* a zeroed key buffer is no longer all zeros */
+/* Whether the implementation wrote any byte of a guarded out-parameter (rmc_guard_alloc). */
+int rmc_written(const void *p, size_t size);
+/* Calls RmStartSession with a guarded handle and a guarded, zeroed key buffer and ends the session
+ * after the case. A precondition: unless it returns ERROR_SUCCESS and writes the handle (and the
+ * key, when key is not NULL; it is copied there), the case is `blocked` (see
+ * session.start_returns_key). key may be NULL. */
 DWORD rmc_session_start(WCHAR key[CCH_RM_SESSION_KEY + 1]);
 /* A session (rmc_session_start) with one file, or one service by short name, registered;
- * fails the case unless RmRegisterResources returns ERROR_SUCCESS. */
+ * `blocked` unless RmRegisterResources returns ERROR_SUCCESS. */
 DWORD rmc_session_with_file(const WCHAR *path);
 DWORD rmc_session_with_service(const WCHAR *name);
 /* Ends the session after the case (RmEndSession; the return code is not checked). */
@@ -132,9 +141,17 @@ void rmc_session_end_later(DWORD handle);
 
 /* ---- RmGetList the way installers call it (§9) --------------------------------------------------
  * The documented retry loop: size with (0, NULL), then fetch into a guarded buffer of the size
- * reported, up to 5 rounds while the list grows. Every out-parameter is guarded. */
+ * reported, up to 5 rounds while the list grows. Every out-parameter is guarded, and one the spec
+ * requires is never read unless written: *pnProcInfoNeeded after 0 or ERROR_MORE_DATA, and
+ * *lpdwRebootReasons after 0 when reasons is not NULL ("RmGetList returned ERROR_SUCCESS (0) and
+ * left *lpdwRebootReasons unwritten" fails the case). */
+/* The most entries the harness allocates for: a larger *pnProcInfoNeeded fails the case with
+ * "RmGetList claims N entries". */
+#define RMC_MAX_LIST_ENTRIES 65536u
+void rmc_check_list_claim(UINT needed);
 /* Returns RmGetList's last code; on ERROR_SUCCESS *apps (a guarded buffer, released after the
- * case or with rmc_guard_free) holds *count entries and *reasons the reboot reasons. */
+ * case or with rmc_guard_free) holds *count entries and *reasons (when not NULL) the reboot
+ * reasons. Pass reasons = NULL when the case does not use them. */
 DWORD rmc_get_list_all(DWORD h, RM_PROCESS_INFO **apps, UINT *count, DWORD *reasons);
 /* Same, but fails the case unless it ends in ERROR_SUCCESS (recorded as "<what>.RmGetList") and
  * keeps the list as "the last list" until the next call; returns its length. */
@@ -142,6 +159,21 @@ UINT rmc_list(DWORD h, const char *what);
 UINT rmc_listed_count(void);
 const RM_PROCESS_INFO *rmc_listed_pid(DWORD pid);              /* in the last list, or NULL */
 const RM_PROCESS_INFO *rmc_listed_service(const WCHAR *name);  /* by service short name, or NULL */
+
+/* ---- preconditions on the implementation ----------------------------------------------------------
+ * Called when a case's own result would blame something else (its fixture is not listed, its
+ * RmShutdown stopped nothing): each checks the precondition directly, with a fresh fixture and
+ * session, and ends the case `blocked` naming the case that tests it when it does not hold;
+ * otherwise it returns and the case goes on to its own verdict. */
+enum rmc_detection {
+    RMC_DETECT_LOCKED_FILE,   /* a process holding a registered file with no sharing: detect.locked_file */
+    RMC_DETECT_OPEN_FILE,     /* ... open with full sharing: detect.shared_open_file (after the above) */
+    RMC_DETECT_PROCESS,       /* a process registered by RM_UNIQUE_PROCESS: detect.registered_process */
+};
+void rmc_require_detection(enum rmc_detection what);
+/* RmShutdown(0) returns 0 and a cooperative window application holding a registered file exits
+ * (shutdown.gui_query_then_endsession; checks RMC_DETECT_LOCKED_FILE first). Needs RMC_CAP_WINDOWS. */
+void rmc_require_shutdown_stops(void);
 
 /* ---- error names ---------------------------------------------------------------------------- */
 const char *rmc_error_name(DWORD code);   /* "ERROR_MORE_DATA", or "error" when unknown */
@@ -180,6 +212,11 @@ void rmc_unsupported(const char *fmt, ...) __attribute__((format(gnu_printf, 1, 
 void rmc_blocked(const char *see_case, const char *fmt, ...) __attribute__((format(gnu_printf, 2, 3), noreturn));
 /* require(cond, see_case, "format", ...): rmc_blocked unless cond holds. */
 #define require(cond_, see_, ...) do { if (!(cond_)) rmc_blocked(see_, __VA_ARGS__); } while (0)
+/* require_rc(key, rc, want, see_case): records rc under key; `blocked` unless it equals want
+ * (a set-up call whose result the case is not about). */
+#define require_rc(key_, rc_, want_, see_) do { DWORD r_ = (DWORD)(rc_); rmc_obs_rc(key_, r_); \
+        require(r_ == (DWORD)(want_), see_, "precondition: %s returned %s, expected %s", key_, rmc_rc_str(r_), \
+                rmc_rc_str((DWORD)(want_))); } while (0)
 
 /* ---- guarded buffers: every out-parameter handed to the implementation --------------------- */
 /* The buffer's last byte sits just before a no-access region, so any write past `size` bytes

@@ -46,11 +46,11 @@ def case(res, case_id):
 class Verdicts(unittest.TestCase):
     def test_crash_in_implementation_is_crash_with_code(self):
         out = fresh("crash")
-        p = run("--dll", os.path.join(DLLS, "rmt_crash.dll"), "--case", "session.end_returns_success",
+        p = run("--dll", os.path.join(DLLS, "rmt_crash.dll"), "--case", "session.start_returns_key",
                 "--case", "meta.constants", "--out", out)
         self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
         res = results(out)
-        c = case(res, "session.end_returns_success")
+        c = case(res, "session.start_returns_key")
         self.assertEqual(c["status"], "crash")
         self.assertIn("EXCEPTION_ACCESS_VIOLATION (0xC0000005)", c["message"])
         self.assertIn("rmt_crash.dll", c["message"])
@@ -74,24 +74,24 @@ class Verdicts(unittest.TestCase):
     def test_missing_export_fails_only_cases_that_need_it(self):
         out = fresh("partial")
         p = run("--dll", os.path.join(DLLS, "rmt_partial.dll"), "--case", "getlist.empty_session",
-                "--case", "session.end_returns_success", "--out", out)
+                "--case", "session.start_returns_key", "--out", out)
         self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
         res = results(out)
         c = case(res, "getlist.empty_session")
         self.assertEqual(c["status"], "fail")
         self.assertEqual(c["message"], "missing export RmGetList")
-        self.assertEqual(case(res, "session.end_returns_success")["status"], "pass")
+        self.assertEqual(case(res, "session.start_returns_key")["status"], "pass")
 
     def test_write_past_buffer_is_reported_as_such(self):
         out = fresh("overflow")
         p = run("--dll", os.path.join(DLLS, "rmt_overflow.dll"), "--case", "session.start_returns_key",
-                "--case", "getlist.empty_session", "--out", out)
+                "--case", "badargs.invalid_handle.RmGetList", "--out", out)
         self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
         res = results(out)
         key = case(res, "session.start_returns_key")
         self.assertEqual(key["status"], "fail")
         self.assertIn("wrote past the end of RmStartSession strSessionKey (33 WCHARs) (66 bytes declared)", key["message"])
-        reasons = case(res, "getlist.empty_session")
+        reasons = case(res, "badargs.invalid_handle.RmGetList")
         self.assertEqual(reasons["status"], "fail")
         self.assertIn("wrote past the end of RmGetList lpdwRebootReasons (4 bytes declared)", reasons["message"])
 
@@ -237,7 +237,7 @@ class WineBuiltin(unittest.TestCase):
         self.assertEqual(len(res["cases"]), len(listed.stdout.strip().splitlines()) - 1)
         if res["os"]["wine"]:
             # Wine 8's rstrtmgr leaves RmJoinSession unimplemented: a crash with the exception code.
-            join = case(res, "join.in_process_with_primary_key")
+            join = case(res, "join.unknown_key_credential_conflict")
             self.assertEqual(join["status"], "crash")
             self.assertIn("0x80000100", join["message"])
             self.assertIn("RmJoinSession", join["message"])
