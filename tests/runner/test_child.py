@@ -103,10 +103,10 @@ class CrashDetail(unittest.TestCase):
         path = os.path.join(folder, "rmt_crash_\u00f1\u65e5\u672c.dll")
         shutil.copy(dll("rmt_crash"), path)
         out = os.path.join(folder, "out")
-        run("--dll", path, "--case", "session.end_returns_success", "--out", out)
+        run("--dll", path, "--case", "session.start_returns_key", "--out", out)
         with open(os.path.join(out, "results.json"), "rb") as f:
             res = json.loads(f.read().decode("utf-8"))   # strict: invalid UTF-8 fails here
-        c = case(res, "session.end_returns_success")
+        c = case(res, "session.start_returns_key")
         self.assertEqual(c["status"], "crash", c)
         self.assertIn("at rmt_crash_\u00f1\u65e5\u672c.dll+0x", c["message"])
 

@@ -29,15 +29,15 @@ def conform(name, ref_dll, *runner_args, limit=None):
 class FrontDoorGate(unittest.TestCase):
     def test_broken_reference_fails_the_gate(self):
         p, out = conform("broken", os.path.join(BIN, "testdlls", "rmt_crash.dll"),
-                         "--case", "session.end_returns_success")
+                         "--case", "session.start_returns_key")
         self.assertEqual(p.returncode, 1, out)
         self.assertIn("gate: FAIL: rmt_crash-", out)
-        self.assertIn("1 crash: session.end_returns_success (crash)", out)
+        self.assertIn("1 crash: session.start_returns_key (crash)", out)
         self.assertIn("reported, not gated (--no-gate system)", out)
         self.assertIn("rmc: gate FAILED", out)
 
     def test_good_reference_passes_whatever_the_platform_dll_does(self):
-        p, out = conform("good", os.path.join(BIN, "rmref.dll"), "--case", "session.end_returns_success")
+        p, out = conform("good", os.path.join(BIN, "rmref.dll"), "--case", "session.start_returns_key")
         self.assertEqual(p.returncode, 0, out)
         self.assertIn("gate: passed: 1 run gated, 1 reported only", out)
         self.assertIn("the platform's own rstrtmgr.dll (system) is reported, not gated", out)

@@ -39,10 +39,10 @@ def statuses(out):
 class AfterTheVerdict(unittest.TestCase):
     def test_crash_in_detach_after_a_pass_is_crash(self):
         out = fresh("detach-crash")
-        p = run("--dll", os.path.join(DLLS, "rmt_detach_crash.dll"), "--case", "session.end_returns_success",
+        p = run("--dll", os.path.join(DLLS, "rmt_detach_crash.dll"), "--case", "session.start_returns_key",
                 "--out", out)
         self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
-        c = case(results(out), "session.end_returns_success")
+        c = case(results(out), "session.start_returns_key")
         self.assertEqual(c["status"], "crash", c)
         self.assertIn("passed its checks, then EXCEPTION_ACCESS_VIOLATION (0xC0000005) while unloading the "
                       "implementation", c["message"])
@@ -53,11 +53,11 @@ class AfterTheVerdict(unittest.TestCase):
     def test_hang_in_detach_after_a_pass_says_so(self):
         out = fresh("detach-hang")
         start = time.monotonic()
-        p = run("--dll", os.path.join(DLLS, "rmt_detach_hang.dll"), "--case", "session.end_returns_success",
+        p = run("--dll", os.path.join(DLLS, "rmt_detach_hang.dll"), "--case", "session.start_returns_key",
                 "--timeout", "3", "--out", out)
         self.assertLess(time.monotonic() - start, 60, "the load probe must not wait a minute for the unload")
         self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
-        c = case(results(out), "session.end_returns_success")
+        c = case(results(out), "session.start_returns_key")
         self.assertEqual(c["status"], "timeout", c)
         self.assertIn("passed its checks and then hung while unloading the implementation", c["message"])
         self.assertIn("then hung while unloading it", p.stderr)
@@ -69,7 +69,7 @@ class Encodings(unittest.TestCase):
         folder = fresh("unicode-dll")
         dll = os.path.join(folder, "rmt_\u00fcn\u00efcode.dll")
         shutil.copy(os.path.join(DLLS, "rmt_surrogate.dll"), dll)
-        p = run("--dll", dll, "--case", "detect.app_name_filled", "--case", "session.end_returns_success", "--out", out)
+        p = run("--dll", dll, "--case", "detect.app_name_filled", "--case", "session.start_returns_key", "--out", out)
         self.assertIn(p.returncode, (0, 1), p.stdout + p.stderr)
         for name in ("results.json", "results.jsonl", "junit.xml"):
             with open(os.path.join(out, name), "rb") as f:
@@ -100,10 +100,10 @@ class Encodings(unittest.TestCase):
 
     def test_case_log_is_capped_with_head_and_tail(self):
         out = fresh("chatty")
-        p = run("--dll", os.path.join(DLLS, "rmt_chatty.dll"), "--case", "session.end_returns_success", "--out", out)
+        p = run("--dll", os.path.join(DLLS, "rmt_chatty.dll"), "--case", "session.start_returns_key", "--out", out)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
-        self.assertEqual(case(results(out), "session.end_returns_success")["status"], "pass")
-        log = os.path.join(out, "cases", "session.end_returns_success.log")
+        self.assertEqual(case(results(out), "session.start_returns_key")["status"], "pass")
+        log = os.path.join(out, "cases", "session.start_returns_key.log")
         self.assertLess(os.path.getsize(log), 600 * 1024)
         with open(log, "rb") as f:
             text = f.read().decode("utf-8", "replace")
@@ -116,7 +116,7 @@ class Schema2(unittest.TestCase):
     def test_observed_probe_and_headline(self):
         out = fresh("schema2")
         p = run("--dll", os.path.join(DLLS, "rmt_partial.dll"), "--case", "session.start_nonzero_flags",
-                "--case", "session.end_returns_success", "--out", out)
+                "--case", "session.start_returns_key", "--out", out)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         res = results(out)
         self.assertEqual(res["schema"], 2)
@@ -150,7 +150,7 @@ class Paths(unittest.TestCase):
         self.assertNotIn("crash", statuses(deep).values())
 
     def test_output_folder_too_long_is_refused_in_one_line(self):
-        p = run("--dll", REF, "--case", "session.end_returns_success", "--out", "C:\\" + "x" * 1500)
+        p = run("--dll", REF, "--case", "session.start_returns_key", "--out", "C:\\" + "x" * 1500)
         self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
         self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
         self.assertIn("characters long", p.stderr)
@@ -171,7 +171,7 @@ class Paths(unittest.TestCase):
             paths.append(os.path.join(folder, "rmx.dll"))
             shutil.copy(os.path.join(DLLS, "rmt_partial.dll"), paths[-1])
         for dll in paths + paths[:1]:
-            p = run("--dll", dll, "--case", "session.end_returns_success", "--out-root", root)
+            p = run("--dll", dll, "--case", "session.start_returns_key", "--out-root", root)
             self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         folders = sorted(os.listdir(root))
         self.assertEqual(len(folders), 2, folders)
@@ -183,7 +183,7 @@ class Paths(unittest.TestCase):
 class StaleFiles(unittest.TestCase):
     def test_killed_run_leaves_no_results_of_the_run_before(self):
         out = fresh("stale")
-        p = run("--dll", os.path.join(DLLS, "rmt_partial.dll"), "--case", "session.end_returns_success",
+        p = run("--dll", os.path.join(DLLS, "rmt_partial.dll"), "--case", "session.start_returns_key",
                 "--case", "session.two_sessions_distinct", "--out", out)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         for name in ("results.json", "junit.xml", "cases/session.two_sessions_distinct.log",
@@ -216,7 +216,7 @@ class StaleFiles(unittest.TestCase):
     def test_results_file_that_cannot_be_written_is_exit_2_naming_it(self):
         out = fresh("unwritable")
         os.makedirs(os.path.join(out, "results.json", "in-the-way"))
-        p = run("--dll", os.path.join(DLLS, "rmt_partial.dll"), "--case", "session.end_returns_success", "--out", out)
+        p = run("--dll", os.path.join(DLLS, "rmt_partial.dll"), "--case", "session.start_returns_key", "--out", out)
         self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
         self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
         self.assertIn("results.json", p.stderr)
