@@ -23,7 +23,8 @@ die() { echo "action-conform: $*" >&2; exit 2; }
 unix_path() { if command -v cygpath >/dev/null 2>&1; then cygpath -u "$1"; else printf '%s\n' "$1"; fi; }
 py=${PYTHON:-}
 if [ -z "$py" ]; then
-    for p in python3 python; do if command -v "$p" >/dev/null 2>&1; then py=$p; break; fi; done
+    # A python3 that runs (Windows may offer only the Store's stub under that name), else python.
+    for p in python3 python; do if "$p" -c '' >/dev/null 2>&1; then py=$p; break; fi; done
 fi
 
 case "$arch" in x64|x86) ;; *) die "arch must be x64 or x86, not '$arch'";; esac
@@ -67,6 +68,7 @@ if [ -n "${RMC_BUNDLE:-}" ]; then
     fi
     runner=$(find "$bundle" -maxdepth 2 -name rmconform.exe | head -n 1)
     [ -n "$runner" ] || die "no rmconform.exe in the bundle $RMC_BUNDLE"
+    chmod +x "$runner" 2>/dev/null || true     # unzipped without permissions (only matters off Windows)
     bundle_arch=$(sed -n 's/^set "RMC_BUNDLE_ARCH=\([a-z0-9]*\)".*/\1/p' "$(dirname "$runner")/bundle.cmd" 2>/dev/null | tr -d '\r')
     [ "$bundle_arch" = "$arch" ] || die "the bundle is for '${bundle_arch:-unknown}', arch is $arch (use the -win32.zip for x86, -win64.zip for x64)"
 else

@@ -13,7 +13,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${RMC_OUT:-rmconform-results}
 py=${PYTHON:-python3}
-command -v "$py" >/dev/null 2>&1 || py=python
+# Windows' Python may have no working python3 in Git Bash (or only the Store's stub).
+"$py" -c '' >/dev/null 2>&1 || py=python
 export PYTHON=$py
 
 # A unique default name: upload-artifact@v4 refuses a second artifact of the same name in a run,

@@ -17,7 +17,8 @@ root=$(cd "$here/.." && pwd)
 [ $# -eq 2 ] || { echo "usage: ci/merge-reports.sh ARTIFACTS OUT" >&2; exit 2; }
 artifacts=$1 out=$2
 py=${PYTHON:-python3}
-command -v "$py" >/dev/null 2>&1 || py=python    # Windows' Python has no python3 in Git Bash
+# Windows' Python may have no working python3 in Git Bash (or only the Store's stub).
+"$py" -c '' >/dev/null 2>&1 || py=python
 [ -d "$artifacts" ] || { echo "merge-reports: no such folder: $artifacts" >&2; exit 2; }
 mkdir -p "$out"
 rmreport() { PYTHONPATH="$root/reports" "$py" -m rmreport "$@"; }

@@ -12,7 +12,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 [ $# -eq 2 ] || { echo "usage: ci/record-baselines.sh ARTIFACTS OUT" >&2; exit 2; }
 artifacts=$1 out=$2
 py=${PYTHON:-python3}
-command -v "$py" >/dev/null 2>&1 || py=python    # Windows' Python has no python3 in Git Bash
+# Windows' Python may have no working python3 in Git Bash (or only the Store's stub).
+"$py" -c '' >/dev/null 2>&1 || py=python
 mkdir -p "$out"
 count=0
 while IFS=$'\t' read -r results name machine; do

@@ -20,7 +20,11 @@ if not exist "%HERE%rmconform.exe" (
     exit /b 2
 )
 if exist "%RMC_OUT%" rd /s /q "%RMC_OUT%"
-mkdir "%RMC_OUT%" || (echo run-native: cannot create %RMC_OUT% 1>&2 & exit /b 2)
+mkdir "%RMC_OUT%"
+if not exist "%RMC_OUT%\" (
+    echo run-native: cannot create %RMC_OUT% 1>&2
+    exit /b 2
+)
 
 rem ---- the machine: what a reviewer of a baseline needs to know -------------------------------
 set "KEY=HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion"
