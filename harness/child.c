@@ -221,6 +221,7 @@ int child_main(const rmc_options *o)
     if (!checks_status_written()) record_line("S", failed ? "fail" : "pass", NULL);
     fflush(stdout);
     fflush(stderr);
+    unload_watch_arm();
     return 0;
 }
 
@@ -257,5 +258,6 @@ int probe_main(const rmc_options *o)
     snprintf(num, sizeof num, "%u", caps);
     record_line("K", "caps", num);
     buf_free(&b);
+    unload_watch_arm();
     return 0;
 }

@@ -24,9 +24,13 @@ void buf_puts(rmc_buf *b, const char *s);
 void buf_printf(rmc_buf *b, const char *fmt, ...) __attribute__((format(gnu_printf, 2, 3)));
 void buf_json_str(rmc_buf *b, const char *utf8);          /* "..." with escapes */
 void buf_json_wstr(rmc_buf *b, const WCHAR *s, size_t max_chars);
-void buf_xml_str(rmc_buf *b, const char *utf8);           /* escaped for XML attributes/text */
+void buf_xml_str(rmc_buf *b, const char *utf8);           /* escaped for XML 1.0 attributes/text */
 void buf_free(rmc_buf *b);
 char *json_str_decode(const char *literal);                /* a JSON string literal → UTF-8, malloc'd */
+/* Copies one JSON value (surrounding blanks allowed) into out, with invalid UTF-8 and lone
+ * surrogate escapes in its strings replaced by U+FFFD; returns 0 when text is not exactly one
+ * JSON value (out then holds garbage). */
+int json_value_clean(const char *text, rmc_buf *out);
 char *utf8_from_wide(const WCHAR *w);                     /* malloc'd */
 WCHAR *wide_from_utf8(const char *s);                     /* malloc'd */
 
@@ -81,6 +85,9 @@ int checks_status_written(void);
 void set_case_context(const rmc_case *c, rmc_profile os, const WCHAR *impl, int is_system,
                       const WCHAR *case_dir, const WCHAR *run_id, unsigned caps);
 void run_deferred(void);
+/* Called last before the child or probe exits: marks the unload phase in the record and turns
+ * an exception in the implementation's DllMain(DLL_PROCESS_DETACH) into a `U` record. */
+void unload_watch_arm(void);
 
 /* ---- platform and OS --------------------------------------------------------------------- */
 typedef struct rmc_osinfo {

@@ -151,6 +151,9 @@ void rmc_obs_hex(const char *key, unsigned long long value);
 void rmc_obs_bool(const char *key, int value);
 void rmc_obs_str(const char *key, const char *utf8);
 void rmc_obs_wstr(const char *key, const WCHAR *s, size_t max_chars);
+/* A returned string as UTF-8 text for a message (malloc'd): a lone surrogate or a control
+ * character is spelled as \\uXXXX, so the message shows what came back. */
+char *rmc_wstr_shown(const WCHAR *s, size_t max_chars);
 void rmc_obs_json(const char *key, const char *raw_json);   /* value already JSON */
 void rmc_obs_strs(const char *key, const char *const *items, size_t n);  /* JSON array */
 

@@ -16,100 +16,9 @@ typedef struct slot {
     DWORD pid;
     DWORD start_error;          /* CreateProcess's error when the case could not start */
     DWORD started, timeout_ms;
-    WCHAR record[MAX_PATH], log[MAX_PATH], case_dir[MAX_PATH];
+    WCHAR record[RMC_PATH_CCH], log[RMC_PATH_CCH], case_dir[MAX_PATH];
+    case_log capture;           /* the child's stdout/stderr, capped (case_log.c) */
 } slot;
-
-/* ---- decoding what the child wrote ------------------------------------------------------------ */
-
-/* The first cmocka error line of the child's output, for failures raised by cmocka's own
- * assert_* macros (rmc_fail records its message itself). */
-static char *cmocka_message(const WCHAR *log)
-{
-    char *text = read_text_file(log, NULL);
-    if (!text) return NULL;
-    char *found = NULL;
-    const char *markers[] = {"[  ERROR   ] --- ", "[   LINE   ] --- "};
-    for (int m = 0; m < 2 && !found; m++) {
-        char *p = strstr(text, markers[m]);
-        if (!p) continue;
-        p += strlen(markers[m]);
-        size_t len = strcspn(p, "\r\n");
-        found = malloc(len + 1);
-        memcpy(found, p, len);
-        found[len] = 0;
-    }
-    free(text);
-    return found;
-}
-
-static void add_obs(case_result *cr, const char *key, size_t klen, const char *json)
-{
-    cr->obs = realloc(cr->obs, sizeof(*cr->obs) * (size_t)(cr->nobs + 1));
-    observation *ob = &cr->obs[cr->nobs++];
-    ob->key = malloc(klen + 1);
-    memcpy(ob->key, key, klen);
-    ob->key[klen] = 0;
-    ob->json = _strdup(json);
-}
-
-static void collect(slot *s, case_result *cr, int timed_out, DWORD exit_code, unsigned timeout_s)
-{
-    char *text = read_text_file(s->record, NULL);
-    char *status = NULL, *message = NULL, *crash = NULL;
-    for (char *line = text; line && *line;) {
-        char *end = strchr(line, '\n');
-        if (end) *end = 0;
-        char *tab = strchr(line, '\t');
-        if (tab) {
-            char *val = tab + 1;
-            if (line[0] == 'O' && tab == line + 1) {
-                char *tab2 = strchr(val, '\t');
-                if (tab2) add_obs(cr, val, (size_t)(tab2 - val), tab2 + 1);
-            } else if (line[0] == 'M') { free(message); message = json_str_decode(val); }
-            else if (line[0] == 'S') { free(status); status = _strdup(val); }
-            else if (line[0] == 'C') {
-                char *tab2 = strchr(val, '\t');
-                free(crash);
-                crash = tab2 ? json_str_decode(tab2 + 1) : _strdup(val);
-            }
-        }
-        if (!end) break;
-        line = end + 1;
-    }
-    free(text);
-
-    char buf[512];
-    if (timed_out) {
-        cr->status = ST_TIMEOUT;
-        snprintf(buf, sizeof buf, "no verdict within %u s; the case process and everything it started were killed%s%s",
-                 timeout_s, message ? "; last message: " : "", message ? message : "");
-        cr->message = _strdup(buf);
-    } else if (crash) {
-        cr->status = ST_CRASH;
-        cr->message = crash;
-        crash = NULL;
-    } else if (status) {
-        cr->status = !strcmp(status, "pass") ? ST_PASS : !strcmp(status, "unsupported") ? ST_UNSUPPORTED
-                   : !strcmp(status, "skip") ? ST_SKIP : !strcmp(status, "blocked") ? ST_BLOCKED : ST_FAIL;
-        /* A probe records what the implementation does; running to the end is not a pass. */
-        if (cr->status == ST_PASS && !strcmp(s->c->provenance, "probe")) cr->status = ST_OBSERVED;
-        if (cr->status == ST_FAIL && !message) message = cmocka_message(s->log);
-        cr->message = message ? message : _strdup(cr->status == ST_FAIL ? "failed (no message recorded)" : "");
-        message = NULL;
-    } else {
-        cr->status = ST_CRASH;
-        const char *name = exception_name(exit_code);
-        if (looks_like_exception(exit_code))
-            snprintf(buf, sizeof buf, "%s (0x%08lX): the case process died before it could report", name ? name : "exception",
-                     (unsigned long)exit_code);
-        else
-            snprintf(buf, sizeof buf, "the case process exited with code %lu without a verdict", (unsigned long)exit_code);
-        cr->message = _strdup(buf);
-    }
-    free(status);
-    free(message);
-    free(crash);
-}
 
 /* ---- starting a child ---------------------------------------------------------------------------- */
 
@@ -123,14 +32,18 @@ static void append_arg(WCHAR *cmd, size_t n, const WCHAR *arg)
 static int start_child(run_state *r, slot *s, const rmc_case *c)
 {
     WCHAR *id = wide_from_utf8(c->id), caps[16], self[MAX_PATH];
-    _snwprintf(s->record, MAX_PATH, L"%ls\\cases\\%ls.rec", r->out_dir, id);
-    _snwprintf(s->log, MAX_PATH, L"%ls\\cases\\%ls.log", r->out_dir, id);
+    /* outdir.c checked that these fit (the out folder carries \\?\ when they reach MAX_PATH). */
+    _snwprintf(s->record, RMC_PATH_CCH, L"%ls\\cases\\%ls.rec", r->out_dir, id);
+    s->record[RMC_PATH_CCH - 1] = 0;
+    _snwprintf(s->log, RMC_PATH_CCH, L"%ls\\cases\\%ls.log", r->out_dir, id);
+    s->log[RMC_PATH_CCH - 1] = 0;
     _snwprintf(s->case_dir, MAX_PATH, L"%ls\\%ls", r->scratch_dir, id);
+    s->case_dir[MAX_PATH - 1] = 0;
     DeleteFileW(s->record);
     _snwprintf(caps, 16, L"%u", r->caps);
     GetModuleFileNameW(NULL, self, MAX_PATH);
 
-    size_t n = 8 * MAX_PATH;
+    size_t n = 8 * MAX_PATH + 2 * RMC_PATH_CCH;
     WCHAR *cmd = calloc(n, sizeof(WCHAR));
     _snwprintf(cmd, n, L"\"%ls\"", self);
     append_arg(cmd, n, L"--child"); append_arg(cmd, n, id);
@@ -144,7 +57,7 @@ static int start_child(run_state *r, slot *s, const rmc_case *c)
     append_arg(cmd, n, L"--case-dir"); append_arg(cmd, n, s->case_dir);
 
     SECURITY_ATTRIBUTES inherit = {sizeof(inherit), NULL, TRUE};
-    HANDLE log = CreateFileW(s->log, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, &inherit, CREATE_ALWAYS, 0, NULL);
+    HANDLE log = case_log_start(&s->capture, s->log);
     HANDLE nul = CreateFileW(L"NUL", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, &inherit, OPEN_EXISTING, 0, NULL);
     STARTUPINFOW si = {sizeof(si)};
     si.dwFlags = STARTF_USESTDHANDLES;
@@ -166,6 +79,7 @@ static int start_child(run_state *r, slot *s, const rmc_case *c)
     free(id);
     free(os);
     if (!ok) {
+        case_log_finish(&s->capture);
         CloseHandle(s->job);
         fprintf(stderr, "rmconform: error: cannot start a case process (error %lu)\n", err);
         s->start_error = err;
@@ -199,7 +113,8 @@ static void finish_child(run_state *r, slot *s, int timed_out)
     cr->c = s->c;
     cr->duration_ms = GetTickCount() - s->started;
     unsigned t = s->timeout_ms / 1000;
-    collect(s, cr, timed_out, exit_code, t);
+    case_log_finish(&s->capture);
+    verdict_collect(s->c, s->record, s->log, cr, timed_out, exit_code, t);
     /* Closing the job kills whatever the case left running. */
     TerminateJobObject(s->job, 0);
     CloseHandle(s->job);
@@ -286,8 +201,9 @@ void runner_run(run_state *r)
 {
     int nslots = r->o->jobs < 1 ? 1 : r->o->jobs > 32 ? 32 : r->o->jobs;
     slot *slots = calloc((size_t)nslots, sizeof(*slots));
-    WCHAR cases_dir[MAX_PATH];
-    _snwprintf(cases_dir, MAX_PATH, L"%ls\\cases", r->out_dir);
+    WCHAR cases_dir[RMC_PATH_CCH];
+    _snwprintf(cases_dir, RMC_PATH_CCH, L"%ls\\cases", r->out_dir);
+    cases_dir[RMC_PATH_CCH - 1] = 0;
     make_dirs(cases_dir);
     make_dirs(r->scratch_dir);
     HANDLE scratch_lock = claim_scratch(r->scratch_dir);

@@ -18,14 +18,21 @@ typedef struct case_result {
     const rmc_case *c;
     rmc_status status;
     char *message;               /* UTF-8, malloc'd; "" for pass */
+    char *blocked_by;            /* blocked: the case that checks the precondition, or NULL */
     observation *obs;
     int nobs;
     DWORD duration_ms;
 } case_result;
 
+/* Longest output-folder path the runner accepts (characters); longer ones are refused with one
+ * line. Paths under the output folder that reach MAX_PATH use the \\?\ prefix (main.c). */
+#define RMC_PATH_CCH 1024
+/* A path as the user gave it: without a \\?\ (or \\?\UNC\) prefix the runner added. */
+const WCHAR *shown_path(const WCHAR *path);
+
 typedef struct run_state {
     const rmc_options *o;
-    WCHAR out_dir[MAX_PATH];
+    WCHAR out_dir[RMC_PATH_CCH];
     WCHAR scratch_dir[MAX_PATH];  /* per-run scratch under %TEMP% */
     WCHAR run_id[32];
     const WCHAR *impl_path;       /* what the children load: full path or NULL for --system */
@@ -44,9 +51,31 @@ typedef struct run_state {
     HANDLE jsonl;
 } run_state;
 
+/* Chooses, checks and creates r->out_dir and r->scratch_dir (outdir.c); impl_path is the full
+ * path of the DLL the run loads. Returns 0 after printing one line when it cannot. */
+int outdir_setup(run_state *r, const WCHAR *impl_path);
+
 void results_begin(run_state *r);
 void results_case(run_state *r, case_result *cr);
 void results_end(run_state *r);
+
+/* A case process's output, captured through a pipe into a capped log file (case_log.c). */
+typedef struct case_log {
+    HANDLE read, file, thread;
+    volatile LONG stop;
+    DWORD head_written;
+    char *tail;
+    size_t tail_pos, tail_len;
+    unsigned long long total;
+} case_log;
+/* Opens path and returns the inheritable handle the child writes its stdout/stderr to (the
+ * caller closes it once the child has it); case_log_finish completes the file. */
+HANDLE case_log_start(case_log *cl, const WCHAR *path);
+void case_log_finish(case_log *cl);
+
+/* Decodes a finished case's record file and exit into its verdict (verdict.c). */
+void verdict_collect(const rmc_case *c, const WCHAR *record, const WCHAR *log, case_result *cr, int timed_out,
+                     DWORD exit_code, unsigned timeout_s);
 
 /* Runs every selected case (children, watchdog, --jobs) and records each result. */
 void runner_run(run_state *r);

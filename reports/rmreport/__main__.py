@@ -1,6 +1,6 @@
-"""Command line: python3 -m rmreport {html,markdown,diff} ...
+"""Command line: python3 -m rmreport {html,markdown,diff,gate} ...
 
-Exit codes: 0 fine; 1 `diff` found a regression; 2 bad input (unreadable, malformed or
+Exit codes: 0 fine; 1 `diff` found a regression, or `gate` refused the runs; 2 bad input (unreadable, malformed or
 unknown-schema results file, bad arguments), always with a one-line message, never a traceback.
 """
 
@@ -10,6 +10,7 @@ import sys
 
 from . import __version__
 from .compare import compare
+from .gate import gate
 from .html_report import write as write_html
 from .results import ResultsError, load, load_all
 from .text import diff_lines, markdown
@@ -40,6 +41,13 @@ def _parser():
     d = sub.add_parser("diff", help="compare a run with a baseline; exit 1 on a regression")
     d.add_argument("baseline", metavar="BASELINE")
     d.add_argument("candidate", metavar="CANDIDATE")
+
+    g = sub.add_parser("gate", help="exit 1 when a run is incomplete, a gated run has a fail, crash, "
+                                    "timeout or blocked case, or regresses against --baseline")
+    g.add_argument("results", nargs="+", metavar="RESULTS")
+    g.add_argument("--baseline", metavar="FILE")
+    g.add_argument("--no-gate", metavar="NAME", action="append", default=[],
+                   help="implementation.name of a run that is reported, not gated (repeatable)")
     return p
 
 
@@ -75,6 +83,12 @@ def run(argv):
         comparison = compare(baseline, candidate)
         _out("\n".join(diff_lines(comparison)))
         return 1 if comparison.has_regressions else 0
+    if args.command == "gate":
+        runs = load_all(args.results)
+        baseline = load_all([args.baseline])[0] if args.baseline else None
+        result = gate(runs, baseline, set(args.no_gate))
+        _out("\n".join(result.lines()))
+        return 0 if result.passed else 1
     return 2
 
 

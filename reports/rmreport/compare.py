@@ -1,12 +1,29 @@
 """Comparing a candidate run with a baseline run, case by case and observation by observation.
 
-A regression is a case that passes in the baseline and does not pass in the candidate,
-including a case the candidate never reported (filtered out, or the run was killed first).
+A regression is any of:
+- a case that passes (or, for a probe, is observed) in the baseline and does not in the candidate;
+- a case that crashes or times out in the candidate where the baseline had no crash or timeout
+  (whatever the baseline's status was, and also when the baseline does not have the case);
+- a case the baseline ran (any status but `skip`) that the candidate lost: not reported at all
+  (filtered out, or the run was killed first) or reported as `skip`.
 """
 
 from .results import same_value
 
 ABSENT = object()   # an observation or case one side does not have
+GOOD = ("pass", "observed")         # a case that did what it is for
+DIED = ("crash", "timeout")
+
+
+def is_regression(base_status, cand_status):
+    """base_status/cand_status: a status, or None when that side does not have the case."""
+    if cand_status in DIED and base_status not in DIED:
+        return True
+    if base_status is None:
+        return False
+    if base_status != "skip" and cand_status in (None, "skip"):
+        return True
+    return base_status in GOOD and cand_status not in GOOD
 
 
 class Comparison:
@@ -14,10 +31,11 @@ class Comparison:
         self.baseline = baseline
         self.candidate = candidate
         self.regressions = []        # (case_id, baseline_status, candidate_status or None)
-        self.improvements = []       # (case_id, baseline_status or None, "pass")
-        self.other_changes = []      # (case_id, baseline_status, candidate_status): neither side passes
-        self.only_in_baseline = []   # case ids (also listed in regressions when they passed)
-        self.only_in_candidate = []  # case ids
+        self.improvements = []       # (case_id, baseline_status or None, "pass" or "observed")
+        self.other_changes = []      # (case_id, baseline_status, candidate_status): neither a
+                                     # regression nor an improvement
+        self.only_in_baseline = []   # case ids (also listed in regressions unless baseline skipped them)
+        self.only_in_candidate = []  # case ids (also listed in regressions when they crash or time out)
         self.observations = []       # (case_id, key, baseline_value|ABSENT, candidate_value|ABSENT)
         self._cache = None
 
@@ -67,13 +85,13 @@ def compare(baseline, candidate):
         base_status = base_case["status"]
         if cand_case is None:
             result.only_in_baseline.append(case_id)
-            if base_status == "pass":
+            if is_regression(base_status, None):
                 result.regressions.append((case_id, base_status, None))
             continue
         cand_status = cand_case["status"]
-        if base_status == "pass" and cand_status != "pass":
+        if is_regression(base_status, cand_status):
             result.regressions.append((case_id, base_status, cand_status))
-        elif base_status != "pass" and cand_status == "pass":
+        elif base_status not in GOOD and cand_status in GOOD:
             result.improvements.append((case_id, base_status, cand_status))
         elif base_status != cand_status:
             result.other_changes.append((case_id, base_status, cand_status))
@@ -81,8 +99,10 @@ def compare(baseline, candidate):
     for cand_case in candidate.cases:
         if not baseline.has_case(cand_case["id"]):
             result.only_in_candidate.append(cand_case["id"])
-            if cand_case["status"] == "pass":
-                result.improvements.append((cand_case["id"], None, "pass"))
+            if is_regression(None, cand_case["status"]):
+                result.regressions.append((cand_case["id"], None, cand_case["status"]))
+            elif cand_case["status"] in GOOD:
+                result.improvements.append((cand_case["id"], None, cand_case["status"]))
     return result
 
 

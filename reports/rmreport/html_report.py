@@ -58,7 +58,9 @@ def render(runs, baseline=None, generated=None):
 
 def _runs_section(runs, baseline, comparisons):
     out = ['<section id="runs"><h2>Runs</h2><div class="scroll"><table class="runs">',
-           '<thead><tr><th>run</th><th>implementation</th><th>OS</th><th>time</th>%s<th>state</th>%s</tr></thead>'
+           '<thead><tr><th>run</th><th title="pass / applicable doc and obs cases (not unsupported or skipped); '
+           'probes apart">contract conformance</th><th>implementation</th><th>OS</th><th>time</th>%s<th>state</th>%s'
+           '</tr></thead>'
            % ("".join('<th title="%s">%s</th>' % (_e(s), _symbol(s)) for s in STATUSES),
               "<th>vs baseline</th>" if baseline is not None else ""),
            "<tbody>"]
@@ -90,10 +92,18 @@ def _runs_section(runs, baseline, comparisons):
                     len(c.improvements), "" if len(c.improvements) == 1 else "s",
                     len(c.observations), "" if len(c.observations) == 1 else "s",
                     "".join("; " + _e(n) for n in c.notes()))
-        out.append('<tr%s><th><code>%s</code>%s<br><span class="meta">%s</span></th><td>%s</td><td>%s</td>'
+        passed, applicable = run.conformance()
+        observed, probes = run.probes()
+        headline = ('<b class="headline">%d / %d</b>%s<br><span class="meta">fail %d, crash %d, timeout %d, '
+                    'blocked %d<br>probes observed %d / %d</span>' % (
+                        passed, applicable, " (%.0f%%)" % (100.0 * passed / applicable) if applicable else "",
+                        counts["fail"], counts["crash"], counts["timeout"], counts["blocked"], observed, probes))
+        out.append('<tr%s><th><code>%s</code>%s<br><span class="meta">%s</span></th><td data-headline="%s">%s</td>'
+                   '<td>%s</td><td>%s</td>'
                    '<td>%s<br>%s</td>%s<td>%s</td>%s</tr>' % (
                        ' class="baseline"' if is_base else "", _e(run.label),
-                       " (baseline)" if is_base else "", _e(run.path), impl_text, _e(os_text),
+                       " (baseline)" if is_base else "", _e(run.path), _e(run.headline()), headline,
+                       impl_text, _e(os_text),
                        _e(run.started or ""), _e(run.finished or ""),
                        "".join('<td class="num">%d</td>' % counts[s] for s in STATUSES), state, vs))
     out.append("</tbody></table></div></section>")
@@ -266,6 +276,10 @@ def _atlas_section(columns, baseline, rows):
         out.append('<th class="run%s" title="%s">%s%s</th>' % (
             " baseline" if run is baseline else "", _e(run.path),
             "baseline: " if run is baseline else "", _e(run.label)))
+    out.append("</tr><tr><th>probes observed (ran to the end)</th>")
+    for run in columns:
+        observed, ran = run.probes()
+        out.append('<td class="num" data-probes="%d/%d">%d / %d</td>' % (observed, ran, observed, ran))
     out.append("</tr></thead>")
     for area, case_id, meta in probes:
         cases = [run.case(case_id) for run in columns]

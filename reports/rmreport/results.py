@@ -1,4 +1,4 @@
-"""Reading rmconform results files (schema 1, see docs/results-format.md).
+"""Reading rmconform results files (schemas 1 and 2, see docs/results-format.md).
 
 Both forms are accepted: ``results.json`` (the whole run, written at the end) and
 ``results.jsonl`` (one record per line, written while running; a run killed midway has only
@@ -9,10 +9,16 @@ message is one line naming the file, so the command line can print it instead of
 import json
 import os
 
-SCHEMA = 1
-STATUSES = ("pass", "fail", "crash", "timeout", "unsupported", "skip")
+SCHEMA = 2                 # the schema this reader was written for
+SCHEMAS = (1, 2)           # the schemas it accepts
+STATUSES = ("pass", "fail", "crash", "timeout", "blocked", "observed", "unsupported", "skip")
 # Statuses that mean the implementation did something wrong (as opposed to "could not tell").
 BAD_STATUSES = ("fail", "crash", "timeout")
+# Statuses a gate refuses: the wrong-doings, and `blocked` (a precondition on the implementation
+# did not hold, so the case could not check what it is for: never green).
+GATED_STATUSES = ("fail", "crash", "timeout", "blocked")
+# Cases that are not part of the contract score: not applicable on this platform, or filtered out.
+NOT_APPLICABLE = ("unsupported", "skip")
 PROFILES = ("vista", "win7", "win8", "win10", "win11")
 
 
@@ -37,6 +43,7 @@ class Run:
         self.finished = None
         self.complete = True
         self.selected = None      # how many cases the run meant to run (jsonl `run` record)
+        self.schema = SCHEMA      # the schema the file was written in
         self.cases = []           # case dicts, in file order
         self.label = ""           # set by order_runs() so that labels are unique
         self._by_id = {}
@@ -75,6 +82,37 @@ class Run:
         for case in self.cases:
             counts[case["status"]] += 1
         return counts
+
+    def conformance(self):
+        """Contract conformance: (pass, applicable) over the doc and obs cases, where applicable
+        leaves out the unsupported and skipped ones; probes are not part of it."""
+        passed = applicable = 0
+        for case in self.cases:
+            if case["provenance"] == "probe" or case["status"] in NOT_APPLICABLE:
+                continue
+            applicable += 1
+            passed += case["status"] == "pass"
+        return passed, applicable
+
+    def probes(self):
+        """Probes: (observed, probe cases that are not unsupported or skipped)."""
+        observed = ran = 0
+        for case in self.cases:
+            if case["provenance"] != "probe" or case["status"] in NOT_APPLICABLE:
+                continue
+            ran += 1
+            observed += case["status"] == "observed"
+        return observed, ran
+
+    def headline(self):
+        """One line: 'contract conformance 120/124 (fail 2, crash 0, timeout 0, blocked 2);
+        probes observed 30/31'. Fail, crash, timeout and blocked count every case."""
+        passed, applicable = self.conformance()
+        counts = self.counts()
+        observed, probes = self.probes()
+        return "contract conformance %d/%d (fail %d, crash %d, timeout %d, blocked %d); probes observed %d/%d" % (
+            passed, applicable, counts["fail"], counts["crash"], counts["timeout"], counts["blocked"],
+            observed, probes)
 
     def progress(self):
         """'12 of 41 cases' for an incomplete run, or '' when complete."""
@@ -130,8 +168,9 @@ def _load_json(path, text):
         raise ResultsError(path, "not valid JSON (%s)" % _json_error(e))
     if not isinstance(doc, dict):
         raise ResultsError(path, "not a results object (top level is %s)" % _type_name(doc))
-    _check_schema(path, doc)
+    schema = _check_schema(path, doc)
     run = Run(path)
+    run.schema = schema
     _read_header(path, run, doc)
     run.finished = doc.get("finished")
     complete = doc.get("complete", True)
@@ -169,8 +208,9 @@ def _load_jsonl(path, text):
             if kind != "run":
                 raise ResultsError(path, "line %d: expected the 'run' record first, found %s"
                                    % (number, _describe_kind(kind)))
-            _check_schema(path, rec)
+            schema = _check_schema(path, rec)
             run = Run(path)
+            run.schema = schema
             _read_header(path, run, rec)
             if isinstance(rec.get("selected"), int):
                 run.selected = rec["selected"]
@@ -184,7 +224,7 @@ def _load_jsonl(path, text):
             run.finished = rec.get("finished")
         elif kind == "run":
             raise ResultsError(path, "line %d: a second 'run' record" % number)
-        # Other record kinds may be added within schema 1; they are ignored here.
+        # Other record kinds may be added within a schema; they are ignored here.
     if run is None:
         raise ResultsError(path, "no 'run' record")
     if not ended:
@@ -196,9 +236,10 @@ def _check_schema(path, doc):
     if "schema" not in doc:
         raise ResultsError(path, "no 'schema' field: not an rmconform results file")
     schema = doc["schema"]
-    if schema != SCHEMA or isinstance(schema, bool):
-        raise ResultsError(path, "unknown results schema %s (this rmreport reads schema %d)"
-                           % (json.dumps(schema), SCHEMA))
+    if isinstance(schema, bool) or schema not in SCHEMAS:
+        raise ResultsError(path, "unknown results schema %s (this rmreport reads schemas %s)"
+                           % (json.dumps(schema), " and ".join(map(str, SCHEMAS))))
+    return schema
 
 
 def _read_header(path, run, doc):
@@ -219,7 +260,7 @@ def _add_case(path, run, case, where):
     if not isinstance(case_id, str) or not case_id:
         raise ResultsError(path, "%s has no case id" % where)
     status = case.get("status")
-    if status not in STATUSES:
+    if status not in STATUSES or (run.schema == 1 and status in ("blocked", "observed")):
         raise ResultsError(path, "%s (%s) has unknown status %s" % (where, case_id, json.dumps(status)))
     if run.has_case(case_id):
         raise ResultsError(path, "%s repeats case %s" % (where, case_id))
@@ -232,8 +273,12 @@ def _add_case(path, run, case, where):
     clean.pop("record", None)
     clean["observations"] = observations
     clean["area"] = str(case.get("area") or case_id.split(".", 1)[0])
-    for field in ("title", "spec", "provenance", "message"):
+    for field in ("title", "spec", "provenance", "message", "blocked_by"):
         clean[field] = "" if case.get(field) is None else str(case.get(field))
+    if run.schema == 1 and clean["provenance"] == "probe" and status == "pass":
+        # Schema 1 called a probe that ran to the end `pass`; schema 2 calls it `observed`.
+        # Read as schema 2 so that runs of both schemas compare case by case.
+        clean["status"] = "observed"
     run.add_case(clean)
 
 

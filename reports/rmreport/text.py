@@ -3,10 +3,10 @@
 import json
 
 from .compare import ABSENT, compare
-from .results import BAD_STATUSES, STATUSES
+from .results import GATED_STATUSES, STATUSES
 
-SYMBOLS = {"pass": "✓", "fail": "✗", "crash": "☠", "timeout": "◷", "unsupported": "∅",
-           "skip": "↷", None: "·"}
+SYMBOLS = {"pass": "✓", "fail": "✗", "crash": "☠", "timeout": "◷", "blocked": "⊘", "observed": "◉",
+           "unsupported": "∅", "skip": "↷", None: "·"}
 MAX_LISTED = 30     # failing cases or regressions listed per run in the Markdown summary
 MAX_MESSAGE = 200
 
@@ -42,7 +42,7 @@ def diff_lines(comparison):
     section("other status changes", c.other_changes, with_message)
     missing = [i for i in c.only_in_baseline if not c.regressed(i)]
     section("only in the baseline", missing, lambda i: i)
-    new = [i for i in c.only_in_candidate if not c.improved(i)]
+    new = [i for i in c.only_in_candidate if not c.improved(i) and not c.regressed(i)]
     section("only in the candidate", new, lambda i: i)
     section("observations that differ", c.observations,
             lambda o: "%s: %s: %s -> %s" % (o[0], o[1], _value(o[2]), _value(o[3])))
@@ -77,6 +77,20 @@ def markdown(runs, baseline=None):
     out = ["## rmconform results", ""]
     if not runs:
         return "\n".join(out + ["No runs.", ""])
+    # The headline: contract conformance (pass / applicable doc+obs cases), probes apart.
+    out.append("| run | contract conformance | fail | crash | timeout | blocked | probes observed | state |")
+    out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    for run in runs:
+        counts = run.counts()
+        passed, applicable = run.conformance()
+        observed, probes = run.probes()
+        state = "complete" if run.complete else "**incomplete** (%s)" % run.progress()
+        out.append("| %s | **%d / %d** | %d | %d | %d | %d | %d / %d | %s |" % (
+            _code(run.label), passed, applicable, counts["fail"], counts["crash"], counts["timeout"],
+            counts["blocked"], observed, probes, state))
+    out.append("")
+    out.append("<details><summary>Every status</summary>")
+    out.append("")
     out.append("| run | " + " | ".join(SYMBOLS[s] + " " + s for s in STATUSES) + " | state |")
     out.append("| --- |" + " ---: |" * len(STATUSES) + " --- |")
     for run in runs:
@@ -84,13 +98,15 @@ def markdown(runs, baseline=None):
         state = "complete" if run.complete else "**incomplete** (%s)" % run.progress()
         out.append("| %s | %s | %s |" % (_code(run.label), " | ".join(str(counts[s]) for s in STATUSES), state))
     out.append("")
+    out.append("</details>")
+    out.append("")
 
-    failing = [(run, [c for c in run.cases if c["status"] in BAD_STATUSES]) for run in runs]
+    failing = [(run, [c for c in run.cases if c["status"] in GATED_STATUSES]) for run in runs]
     failing = [(run, cases) for run, cases in failing if cases]
     out.append("### Failing cases")
     out.append("")
     if not failing:
-        out.append("None: every case passed, or was unsupported or skipped.")
+        out.append("None: every case passed or was observed, unsupported or skipped.")
         out.append("")
     for run, cases in failing:
         out.append("<details><summary>%s: %d failing</summary>" % (_md_text(run.label), len(cases)))

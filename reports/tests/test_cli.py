@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "data")
 REPORTS = os.path.dirname(HERE)
-STATUSES = {"pass", "fail", "crash", "timeout", "unsupported", "skip", "missing"}
+STATUSES = {"pass", "fail", "crash", "timeout", "blocked", "observed", "unsupported", "skip", "missing"}
 
 
 def data(name):
@@ -79,6 +79,12 @@ class Html(unittest.TestCase):
         self.assertIn("incomplete: 5 of 14 cases", text)
         self.assertEqual(scan.baseline_cells, [])
 
+    def test_headline_is_contract_conformance(self):
+        text, _ = self.page(data("system-win10-x64.json"))
+        self.assertIn('data-headline="contract conformance 3/9 (fail 4, crash 2, timeout 1, blocked 1); '
+                      'probes observed 1/3"', text)
+        self.assertIn('data-probes="1/3"', text)
+
     def test_self_contained(self):
         text, scan = self.page(data("system-win10-x64.json"))
         self.assertTrue(all(u.startswith("#") for u in scan.urls), scan.urls)
@@ -117,8 +123,12 @@ class Markdown(unittest.TestCase):
                      data("system-win7-x64.truncated.jsonl"))
         self.assertEqual(r.returncode, 0, r.stderr)
         out = r.stdout.decode("utf-8")
-        self.assertIn("| `rmref-win10-x64 (wine)` | 13 | 1 | 0 | 0 | 0 | 0 | complete |", out)
-        self.assertIn("| `system-win10-x64 (wine)` | 4 | 5 | 2 | 1 | 1 | 1 | complete |", out)
+        # The headline comes first: contract conformance, then fail/crash/timeout/blocked, probes apart.
+        self.assertIn("| `system-win10-x64 (wine)` | **3 / 9** | 4 | 2 | 1 | 1 | 1 / 3 | complete |", out)
+        self.assertLess(out.index("contract conformance"), out.index("Every status"))
+        self.assertIn("⊘ blocked `getlist.more_data_reports_needed`", out)
+        self.assertIn("| `rmref-win10-x64 (wine)` | 10 | 1 | 0 | 0 | 0 | 3 | 0 | 0 | complete |", out)
+        self.assertIn("| `system-win10-x64 (wine)` | 3 | 4 | 2 | 1 | 1 | 1 | 1 | 1 | complete |", out)
         self.assertIn("**incomplete** (5 of 14 cases)", out)
         self.assertIn("`register.zero_resources`", out)
         self.assertIn("☠ crash `join.same_key_joins`", out)

@@ -20,8 +20,12 @@ class CompleteRuns(unittest.TestCase):
         self.assertTrue(run.complete)
         self.assertEqual((run.name, run.os_name, run.arch), ("rmref", "win10", "x64"))
         self.assertEqual(len(run.cases), 14)
-        self.assertEqual(run.counts()["pass"], 13)
+        self.assertEqual(run.schema, 2)
+        self.assertEqual(run.counts()["pass"], 10)
+        self.assertEqual(run.counts()["observed"], 3)
         self.assertEqual(run.counts()["fail"], 1)
+        self.assertEqual(run.conformance(), (10, 11))
+        self.assertEqual(run.probes(), (3, 3))
         case = run.case("getlist.more_data_reports_needed")
         self.assertEqual(case["observations"]["rc.sizing"], "ERROR_MORE_DATA (234)")
         self.assertEqual(case["area"], "getlist")
@@ -37,7 +41,37 @@ class CompleteRuns(unittest.TestCase):
 
     def test_every_status_is_counted(self):
         counts = load(data("system-win10-x64.json")).counts()
-        self.assertEqual(counts, {"pass": 4, "fail": 5, "crash": 2, "timeout": 1, "unsupported": 1, "skip": 1})
+        self.assertEqual(counts, {"pass": 3, "fail": 4, "crash": 2, "timeout": 1, "blocked": 1, "observed": 1,
+                                  "unsupported": 1, "skip": 1})
+
+    def test_headline_is_contract_conformance(self):
+        run = load(data("system-win10-x64.json"))
+        # doc+obs cases: 11, of which 1 unsupported and 1 skipped → 9 applicable, 3 pass.
+        self.assertEqual(run.conformance(), (3, 9))
+        # Probes: observed 1, crash 1, timeout 1.
+        self.assertEqual(run.probes(), (1, 3))
+        self.assertEqual(run.headline(), "contract conformance 3/9 (fail 4, crash 2, timeout 1, blocked 1); "
+                                         "probes observed 1/3")
+        self.assertEqual(run.case("getlist.more_data_reports_needed")["blocked_by"], "register.files_then_getlist")
+
+    def test_schema_1_is_read_as_schema_2(self):
+        run = load(data("baseline-win10-x64.json"))
+        self.assertEqual(run.schema, 1)
+        # A schema-1 probe that ran to the end was `pass`; it reads as `observed`.
+        self.assertEqual(run.case("session.key_charset")["status"], "observed")
+        self.assertEqual(run.case("session.limit_64")["status"], "pass")
+        self.assertEqual(run.counts()["observed"], 3)
+
+    def test_schema_1_cannot_say_blocked_or_observed(self):
+        tmp = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, tmp)
+        with open(data("baseline-win10-x64.json"), encoding="utf-8") as f:
+            text = f.read()
+        path = os.path.join(tmp, "x.json")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text.replace('"status": "fail"', '"status": "blocked"', 1).replace('"status": "pass"', '"status": "blocked"', 1))
+        with self.assertRaises(ResultsError):
+            load(path)
 
     def test_folder_holding_a_run(self):
         tmp = tempfile.mkdtemp()
@@ -104,7 +138,7 @@ class BadInput(unittest.TestCase):
         self.assert_error("malformed.json", "not valid JSON")
 
     def test_unknown_schema(self):
-        self.assert_error("unknown-schema.json", "unknown results schema 2")
+        self.assert_error("unknown-schema.json", "unknown results schema 3")
         self.assert_error("unknown-schema.jsonl", "unknown results schema 3")
 
     def test_broken_line_in_the_middle(self):

@@ -168,7 +168,7 @@ class Outputs(unittest.TestCase):
         with open(os.path.join(out, "results.jsonl"), encoding="utf-8") as f:
             records = [json.loads(line) for line in f]
         self.assertEqual(records[0]["record"], "run")
-        self.assertEqual(records[0]["schema"], 1)
+        self.assertEqual(records[0]["schema"], 2)
         self.assertEqual(records[-1]["record"], "end")
         cases = [r for r in records if r["record"] == "case"]
         self.assertEqual(len(cases), records[0]["selected"])
@@ -177,7 +177,7 @@ class Outputs(unittest.TestCase):
         self.assertEqual(sorted(c["id"] for c in cases), sorted(c["id"] for c in res["cases"]))
         self.assertEqual(sum(res["summary"].values()), len(res["cases"]))
         for c in res["cases"]:
-            self.assertIn(c["status"], ("pass", "fail", "crash", "timeout", "unsupported", "skip"))
+            self.assertIn(c["status"], ("pass", "fail", "crash", "timeout", "blocked", "observed", "unsupported", "skip"))
             self.assertEqual(c["area"], c["id"].split(".")[0])
         suite = ET.parse(os.path.join(out, "junit.xml")).getroot().find("testsuite")
         self.assertEqual(int(suite.get("tests")), len(res["cases"]))
