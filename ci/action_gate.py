@@ -1,17 +1,19 @@
 """The composite action's verdict (ci/action/action.yml, input `fail-on`): reads every run under
-a results folder and says whether the step fails.
+a results folder and says whether the step fails, with rmreport's own rules (rmreport.gate for
+incomplete and gated runs, rmreport.compare for regressions).
 
     action_gate.py RESULTS-FOLDER --fail-on fail|regression|never
 
 Runs are found as ci/merge-reports.sh finds them (collect_runs.py); the native run is the one of
 the implementation "system" not under Wine. Whatever the mode, a run without its `end` record
 (killed, timed out, or the runner died) fails the step, whatever the runner's exit code was.
-  fail        any fail, crash, timeout or blocked case of a DLL under test fails the step;
-  regression  a case of a DLL under test regresses against the native run of the same runner:
-              it passes natively and not with the DLL, or it crashes or times out with the DLL
-              and did not natively (a new crash or timeout). Without a native run (input
-              `native: false`) there is nothing to regress against: only a crash or a timeout
-              of the DLL counts;
+  fail        any fail, crash, timeout or blocked case of a DLL under test fails the step
+              (`rmreport gate --no-gate system`);
+  regression  a DLL under test regresses against the native run of the same runner (profile
+              and architecture), as `rmreport diff` counts it: a case that passes natively and
+              not with the DLL, a new crash or timeout, a case lost. Without a native run
+              (input `native: false`) there is nothing to regress against: only a crash or a
+              timeout of the DLL counts;
   never       only an incomplete run fails the step.
 Exit 0: the step passes; 1: it fails (the reasons on stdout); 2: bad usage or unreadable files.
 """
@@ -25,47 +27,34 @@ sys.path.insert(0, os.path.join(HERE, "..", "reports"))
 sys.path.insert(0, HERE)
 
 from collect_runs import is_native, run_files  # noqa: E402
+from rmreport.compare import DIED, compare  # noqa: E402
+from rmreport.gate import gate  # noqa: E402
 from rmreport.results import ResultsError, load  # noqa: E402
-
-GATED = ("fail", "crash", "timeout", "blocked")
-NEW_IN_CANDIDATE = ("crash", "timeout")
-
-
-def statuses(run):
-    return dict((c.get("id"), c.get("status")) for c in run.cases)
 
 
 def reasons(runs, mode):
-    found = []
-    for run in runs:
-        if not run.complete:
-            found.append("%s: incomplete run (no end record): %d case(s) finished" % (run.path, len(run.cases)))
+    """The lines that fail the step (empty: it passes)."""
+    if mode == "fail":
+        return gate(runs, None, {"system"}).reasons
+    every_name = set(r.name for r in runs)
+    found = list(gate(runs, None, every_name).reasons)      # incomplete runs only
+    if mode == "never":
+        return found
     natives = [r for r in runs if is_native(r)]
     for run in runs:
-        if is_native(run) or mode == "never":
-            continue
-        mine = statuses(run)
-        if mode == "fail":
-            bad = sorted("%s (%s)" % (i, s) for i, s in mine.items() if s in GATED)
-            if bad:
-                found.append("%s: %d case(s) not passing: %s" % (run.base_label, len(bad), ", ".join(bad)))
+        if is_native(run):
             continue
         native = [n for n in natives if (n.os_name, n.arch) == (run.os_name, run.arch)]
-        theirs = statuses(native[0]) if native else {}
-        bad = []
-        for case_id, status in sorted(mine.items()):
-            was = theirs.get(case_id)
-            if native and was == "pass" and status != "pass":
-                bad.append("%s: native pass, %s" % (case_id, status))
-            elif status in NEW_IN_CANDIDATE and was != status:
-                bad.append("%s: %s%s" % (case_id, status, ", native %s" % was if native else ""))
         if native:
-            for case_id, was in sorted(theirs.items()):
-                if was == "pass" and case_id not in mine:
-                    bad.append("%s: native pass, not run" % case_id)
-        if bad:
-            against = "against the native run" if native else "(no native run: crashes and timeouts only)"
-            found.append("%s: %d regression(s) %s: %s" % (run.base_label, len(bad), against, "; ".join(bad)))
+            items = ["%s %s -> %s" % (case_id, before or "absent", after or "not run")
+                     for case_id, before, after in compare(native[0], run).regressions]
+            against = "against the native run %s" % native[0].path
+        else:
+            items = ["%s %s" % (c["id"], c["status"]) for c in run.cases if c["status"] in DIED]
+            against = "(no native run: crashes and timeouts only)"
+        if items:
+            found.append("%s (%s): %d regression(s) %s: %s" % (run.base_label, run.path, len(items), against,
+                                                                ", ".join(items)))
     return found
 
 

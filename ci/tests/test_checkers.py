@@ -27,6 +27,10 @@ jobs:
     needs: [nope]
     steps:
       - uses: actions/checkout@v4
+  c:
+    runs-on: ubuntu-latest
+    steps:
+      - run: cd $WORK_DIR && ls
 """
 
 # Prints what `objdump -p` prints for the imports of a file named in FAKE_IMPORTS_<basename>.
@@ -45,18 +49,21 @@ class Checkers(unittest.TestCase):
         path = os.path.join(self.tmp, "bad.yml")
         with open(path, "w", encoding="utf-8") as f:
             f.write(BAD_WORKFLOW)
-        found = lint_workflows.findings([path], lint_workflows.config_labels())
+        raw = lint_workflows.raw_findings([path])
+        found = lint_workflows.without_configured(raw, lint_workflows.config_labels())
         messages = "\n".join(f["message"] for f in found)
         self.assertIn('label "windows-2030" is unknown', messages)
         self.assertNotIn("windows-2025", messages)                 # listed in .github/actionlint.yaml
         self.assertIn('undefined variable "no_such_context"', messages)
         self.assertIn('"nope"', messages)                          # needs a job that does not exist
         # Without the config the newer image is unknown too: the config is what accepts it.
-        self.assertIn("windows-2025", "\n".join(f["message"] for f in lint_workflows.findings([path], set())))
+        self.assertIn("windows-2025", "\n".join(f["message"] for f in raw))
         r = subprocess.run([sys.executable, os.path.join(CI, "lint_workflows.py"), path],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.assertEqual(r.returncode, 1)
-        self.assertIn(b"3 finding(s)", r.stdout)
+        self.assertIn(b"4 finding(s)", r.stdout)             # and shellcheck on job c's bash script
+        self.assertIn(b"job c step 1", r.stdout)
+        self.assertIn(b"SC2086", r.stdout)
 
     def test_self_contained_refuses_toolchain_dlls(self):
         objdump = os.path.join(self.tmp, "objdump")

@@ -26,6 +26,7 @@ class ValidateBaseline(unittest.TestCase):
         self.addCleanup(shutil.rmtree, self.tmp)
         with open(os.path.join(DATA, "baseline-win10-x64.json"), encoding="utf-8") as f:
             self.run_doc = json.load(f)
+        self.run_doc["schema"] = validate_baseline.rmresults.SCHEMA     # the data file predates it
         self.machine = {"record": "machine", "product": "Windows Server 2022 Datacenter", "edition": "ServerDatacenter",
                         "display_version": "21H2", "build": 20348, "ubr": "2700", "architecture": "AMD64",
                         "elevated": True, "bundle_version": "0.1.0", "bundle_arch": "x64",
