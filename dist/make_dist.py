@@ -4,9 +4,10 @@ the suite on a Windows machine that has no toolchain and no Python.
     python3 dist/make_dist.py --version 0.1.0 --out build/dist x64=build/x64/bin x86=build/x86/bin
 
 Each ARCH=BIN pair gives OUT/rmconform-<version>-win64.zip (x64) or -win32.zip (x86), holding one
-folder rmconform-<version>-<win64|win32>/ with rmconform.exe, the fixtures (rmfx-*), rmref.dll,
-run-native.cmd, viewer.html, README.txt and bundle.cmd (the version and architecture for
-run-native.cmd). Text files get CRLF line endings, as cmd.exe and Notepad want. The zips are
+folder rmconform-<version>-<win64|win32>/ with every .exe and .dll at the top of BIN (the runner,
+the fixture programs it starts, rmref.dll; a new helper program lands there and is taken along)
+except the benchmark and unit tests (LEFT_OUT), and run-native.cmd, viewer.html, README.txt and bundle.cmd (the version and
+architecture for run-native.cmd). BIN's subfolders (the test DLLs, the drop-in) stay out. Text files get CRLF line endings, as cmd.exe and Notepad want. The zips are
 reproducible: fixed timestamps and order.
 """
 
@@ -17,9 +18,10 @@ import sys
 import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-# What the runner needs beside itself: the fixtures it starts and the reference DLL.
-BINARIES = ["rmconform.exe", "rmref.dll", "rmfx-*.exe", "rmfx-*.dll"]
-REQUIRED = ["rmconform.exe", "rmref.dll"]
+# What the runner needs beside itself: every program and DLL of BIN's top level but these.
+BINARIES = ["*.exe", "*.dll"]
+LEFT_OUT = ["rmbench*", "*unit*", "*test*"]     # ./rmc bench's, and unit tests: not the suite's
+REQUIRED = ["rmconform.exe", "rmref.dll", "rmfx-app.exe"]
 TEXT_FILES = ["run-native.cmd", "viewer.html", "README.txt"]
 WINDOWS_NAME = {"x64": "win64", "x86": "win32"}
 PE_MACHINE = {"x64": 0x8664, "x86": 0x14C}
@@ -44,7 +46,8 @@ def pe_machine(path):
 
 def binaries(bin_dir, arch):
     names = sorted(n for n in os.listdir(bin_dir)
-                   if os.path.isfile(os.path.join(bin_dir, n)) and any(fnmatch.fnmatch(n, p) for p in BINARIES))
+                   if os.path.isfile(os.path.join(bin_dir, n)) and any(fnmatch.fnmatch(n, p) for p in BINARIES)
+                   and not any(fnmatch.fnmatch(n, p) for p in LEFT_OUT))
     for need in REQUIRED:
         if need not in names:
             raise DistError("%s is missing from %s (build first)" % (need, bin_dir))

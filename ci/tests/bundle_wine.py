@@ -63,8 +63,9 @@ class Bundles(unittest.TestCase):
                     for need in ("rmconform.exe", "rmref.dll", "rmfx-app.exe", "rmfx-svc.exe", "run-native.cmd",
                                  "viewer.html", "README.txt", "bundle.cmd"):
                         self.assertIn(need, short)
-                    # Nothing that needs a toolchain or Python on the target.
+                    # Nothing that needs a toolchain or Python on the target, no test DLL, no bench.
                     self.assertEqual([n for n in short if n.endswith((".py", ".sh", ".a", ".h"))], [])
+                    self.assertEqual([n for n in short if "/" in n or n.startswith(("rmt_", "rmbench")) or "unit" in n], [])
                     for n in short:
                         data = zf.read(folder + n)
                         if n.endswith((".exe", ".dll")):
