@@ -75,20 +75,39 @@ class Bundles(unittest.TestCase):
                             self.assertNotIn(b"\n", data.replace(b"\r\n", b""), n + " has a bare LF")
                     self.assertIn(b'RMC_BUNDLE_ARCH=%s"' % arch.encode(), zf.read(folder + "bundle.cmd"))
 
-    def test_run_native_under_wine(self):
-        unpacked = os.path.join(WORK, "unpacked here")        # a blank in the path, as in "My Downloads"
-        with zipfile.ZipFile(self.zips["x64"]) as zf:
-            zf.extractall(unpacked)
+    def unpacked(self):
+        """The win64 bundle unpacked (once) into a folder whose path has a blank."""
+        unpacked = os.path.join(WORK, "unpacked here")        # as in "My Downloads"
         bundle = os.path.join(unpacked, "rmconform-%s-win64" % self.version)
-        prefix = os.path.join(WORK, "prefix")                  # fresh: WORK was emptied above
-        args = " ".join("--case %s" % c for c in CASES)
+        if not os.path.isdir(bundle):
+            with zipfile.ZipFile(self.zips["x64"]) as zf:
+                zf.extractall(unpacked)
+        return bundle
+
+    def run_native(self, args, out=None):
+        """`wine cmd /c run-native.cmd ARGS` in the bundle, in a prefix of this test (fresh: WORK
+        was emptied above); returns (exit code, output)."""
+        prefix = os.path.join(WORK, "prefix")
+        env = ("RMC_OUT=%s " % sh_quote(out)) if out else ""
         script = ". %s; rmc_wine_prefix_init %s; rmc_wine_env %s; rmc_wine_server_start; " \
-                 "cd %s && wine cmd /c run-native.cmd %s; rc=$?; wineserver -k; exit $rc" % (
-                     sh_quote(WINE_ENV), sh_quote(prefix), sh_quote(prefix), sh_quote(bundle), args)
+                 "cd %s && %swine cmd /c run-native.cmd %s; rc=$?; wineserver -k; exit $rc" % (
+                     sh_quote(WINE_ENV), sh_quote(prefix), sh_quote(prefix), sh_quote(self.unpacked()), env, args)
         r = subprocess.run(["sh", "-c", script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            stdin=subprocess.DEVNULL, timeout=900)
-        out = r.stdout.decode("utf-8", "replace")
-        self.assertEqual(r.returncode, 0, out[-4000:])
+        return r.returncode, r.stdout.decode("utf-8", "replace")
+
+    def test_run_native_says_when_a_run_did_not_complete(self):
+        # The runner refuses the arguments: neither run completes, no baseline, exit 2.
+        rc, out = self.run_native("--jobs 0")
+        self.assertEqual(rc, 2, out[-4000:])
+        self.assertIn("native:   INCOMPLETE", out)
+        self.assertIn("the native run did not complete", out)
+        self.assertNotIn("baseline:", out)
+
+    def test_run_native_under_wine(self):
+        bundle = self.unpacked()
+        rc, out = self.run_native(" ".join("--case %s" % c for c in CASES))
+        self.assertEqual(rc, 0, out[-4000:])
         for line in ("[1/2] the suite against this machine's rstrtmgr.dll",
                      "[2/2] the suite against the reference implementation rmref.dll",
                      "==== summary ====", "native:   complete", "rmref:   complete"):
