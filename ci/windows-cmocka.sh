@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Windows CI: build cmocka (a static library, so the unit tests stay self-contained) from its
 # release tarball (MSYS2 packages: curl, tar, xz) in an MSYS2 MINGW64 or MINGW32 shell, into
-# build/cmocka-$MSYSTEM, which the workflow caches. MSYS2's mingw-w64-i686-cmocka cannot be relied on (MINGW32's package set
-# keeps shrinking), so both environments build the same pinned version, the one Debian 12's
-# source package has (./rmc setup builds the same for the cross-compiled builds).
+# build/cmocka-$MSYSTEM, which the workflow caches. MSYS2's mingw-w64-i686-cmocka cannot be
+# relied on (MINGW32's package set keeps shrinking), so both environments build the same pinned
+# version, the one Debian 12's source package has (./rmc setup builds it for the cross builds).
 #
 #   ci/windows-cmocka.sh           prints the install prefix; does nothing when it is ready
 set -euo pipefail
