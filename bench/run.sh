@@ -27,8 +27,8 @@ PYTHON=${PYTHON:-python3}
 die() { printf 'bench: error: %s\n' "$*" >&2; exit 2; }
 say() { printf 'bench: %s\n' "$*" >&2; }
 
-BUILD= BIN=${RMC_BENCH_BIN:-} PREFIX=${RMC_BENCH_PREFIX:-} OUT=
-REPS=5 SUITE_REPS= LOCKERS=1,8,32,128 FILES=1,100,1000,5000 SUITE=1 SMOKE=
+BUILD='' BIN=${RMC_BENCH_BIN:-} PREFIX=${RMC_BENCH_PREFIX:-} OUT=''
+REPS=5 SUITE_REPS='' LOCKERS=1,8,32,128 FILES=1,100,1000,5000 SUITE=1 SMOKE=
 if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then BUILD=$1; shift; fi
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -74,12 +74,13 @@ fi
 
 # A path as the Windows programs see it (under Wine, drive Z: is the root in every prefix).
 if [ -n "$ON_WINDOWS" ]; then winpath() { cygpath -w "$1"; }
-else winpath() { printf 'Z:%s' "$1" | tr '/' '\\'; }; fi
+else winpath() { printf 'Z:%s' "$1" | tr '/' "\\\\"; }; fi
 
 # Run a Windows program in the background and wait, so that an interrupted bench ends it (and
 # with it, through its kill-on-close job, every locker it started). The program itself is the
 # background job (not a subshell around it), so $! is the process a signal must reach.
 CHILD=
+# shellcheck disable=SC2317  # reached through the trap below, which shellcheck 0.9 does not follow
 on_signal() {
     if [ -n "$CHILD" ]; then
         kill "$CHILD" 2>/dev/null

@@ -5,7 +5,9 @@
     collect_runs.py pairs ROOT      "NATIVE<TAB>CANDIDATE" for each non-native run that has a
                                     native run (implementation "system", not under Wine) of the
                                     same OS profile and architecture in the same folder
-    collect_runs.py baselines ROOT  "RESULTS<TAB><os>-<arch>.json" for each complete native run
+    collect_runs.py baselines ROOT  "RESULTS<TAB><os>-<build>-<arch>.json<TAB>MACHINE" for each
+                                    complete native run; MACHINE is the machine.json of its
+                                    artifact (ci/machine-facts.ps1), or "-" when there is none
 
 A run is a folder holding results.json or results.jsonl (rmconform --out-root ROOT writes
 ROOT/<name>-<os>-<arch>/). "The same folder" is the folder holding the run folders: one
@@ -67,7 +69,9 @@ def main(argv):
         return 0
     for run in runs:
         if is_native(run) and run.complete and run.path.endswith("results.json"):
-            print("%s\t%s-%s.json" % (run.path, run.os_name, run.arch))
+            machine = os.path.join(os.path.dirname(os.path.dirname(run.path)), "machine.json")
+            print("%s\t%s-%s-%s.json\t%s" % (run.path, run.os_name, run.os.get("build", "unknown"), run.arch,
+                                              machine if os.path.isfile(machine) else "-"))
     return 0
 
 

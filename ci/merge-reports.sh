@@ -17,19 +17,22 @@ root=$(cd "$here/.." && pwd)
 [ $# -eq 2 ] || { echo "usage: ci/merge-reports.sh ARTIFACTS OUT" >&2; exit 2; }
 artifacts=$1 out=$2
 py=${PYTHON:-python3}
+# Windows' Python may have no working python3 in Git Bash (or only the Store's stub).
+"$py" -c '' >/dev/null 2>&1 || py=python
 [ -d "$artifacts" ] || { echo "merge-reports: no such folder: $artifacts" >&2; exit 2; }
 mkdir -p "$out"
 rmreport() { PYTHONPATH="$root/reports" "$py" -m rmreport "$@"; }
 
-mapfile -t runs < <("$py" "$here/collect_runs.py" list "$artifacts")
+# Python's lines end in CRLF on Windows: drop the CRs here rather than count on the shell.
+mapfile -t runs < <("$py" "$here/collect_runs.py" list "$artifacts" | tr -d '\r')
 [ "${#runs[@]}" -gt 0 ] || { echo "merge-reports: no results under $artifacts" >&2; exit 2; }
 echo "merge-reports: ${#runs[@]} run(s)"
 
 rmreport html "${runs[@]}" -o "$out"
-rmreport markdown "${runs[@]}" >"$out/summary.md"
+rmreport markdown "${runs[@]}" | tr -d '\r' >"$out/summary.md"
 
 regressions=0
-mapfile -t pairs < <("$py" "$here/collect_runs.py" pairs "$artifacts")
+mapfile -t pairs < <("$py" "$here/collect_runs.py" pairs "$artifacts" | tr -d '\r')
 if [ "${#pairs[@]}" -gt 0 ]; then
     {
         echo
@@ -40,7 +43,7 @@ if [ "${#pairs[@]}" -gt 0 ]; then
     for pair in "${pairs[@]}"; do
         native=${pair%%$'\t'*} candidate=${pair#*$'\t'}
         rc=0
-        text=$(rmreport diff "$native" "$candidate") || rc=$?
+        text=$(rmreport diff "$native" "$candidate" | tr -d '\r') || rc=$?
         [ "$rc" -le 1 ] || { echo "merge-reports: diff failed on $candidate" >&2; exit 2; }
         [ "$rc" = 0 ] || regressions=$((regressions + 1))
         printf '%s\n\n' "$text" >>"$out/diffs.txt"

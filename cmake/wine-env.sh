@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Shared by ./rmc and the CTest emulator (wine-run): the private Wine prefix rmconform uses.
 # Sourced, not run. POSIX sh.
 

@@ -1,5 +1,7 @@
 """Structure of the CI files, which cannot run here: the workflow's jobs, matrix, artifacts and
-the scripts it calls; the composite action's inputs and steps; the scripts themselves."""
+the scripts it calls; the composite action's inputs and steps; the scripts themselves. Read
+with a real YAML parser (Debian's python3-yaml); actionlint lints the workflow too
+(ci/lint_workflows.py, CTest lint.actionlint), and test_action.py runs the action's steps."""
 
 import fnmatch
 import json
@@ -9,18 +11,27 @@ import shutil
 import subprocess
 import unittest
 
-from yaml_subset import loads
+import yaml
 
 CI = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(CI)
 WORKFLOW = os.path.join(ROOT, ".github", "workflows", "conformance.yml")
 ACTION = os.path.join(CI, "action", "action.yml")
-SCRIPT_REF = re.compile(r"(?:^|[\s\"'/])((?:ci/|\.\./)[A-Za-z0-9_./-]+\.(?:sh|py))")
+SCRIPT_REF = re.compile(r"(?:^|[\s\"'/])((?:ci/|\.\./)[A-Za-z0-9_./-]+\.(?:sh|py|ps1))")
 
 
 def read_yaml(path):
     with open(path, encoding="utf-8") as f:
-        return loads(f.read())
+        doc = yaml.safe_load(f)
+    # YAML 1.1 reads the workflow's `on:` key as the boolean true.
+    if True in doc:
+        doc["on"] = doc.pop(True)
+    return doc
+
+
+# The status functions of GitHub's expressions. A job `if` without one is ANDed with success():
+# the job is then skipped whenever a job it needs failed.
+STATUS_FUNCTIONS = re.compile(r"\b(always|cancelled|failure)\(\)")
 
 
 def steps_using(job, action):
@@ -80,12 +91,18 @@ class Workflow(unittest.TestCase):
             self.assertIn("runs-on", job, name)
             self.assertTrue(job.get("steps"), name)
 
-    def test_linux_job_runs_every_profile_under_wine(self):
+    def test_linux_job_runs_every_test_then_every_profile_under_wine(self):
         job = self.jobs["linux-wine"]
         self.assertEqual(job["container"], "debian:12")
-        self.assertEqual(run_texts(job["steps"]), ["ci/linux-conform.sh build/ci/linux-wine"])
+        self.assertEqual(run_texts(job["steps"]), ["ci/linux-test.sh", "ci/linux-conform.sh build/ci/linux-wine"])
+        with open(os.path.join(CI, "linux-test.sh"), encoding="utf-8") as f:
+            self.assertIn("exec ./rmc test", f.read())
         with open(os.path.join(CI, "linux-conform.sh"), encoding="utf-8") as f:
             self.assertIn("./rmc conform --matrix", f.read())
+        cache = steps_using(job, "actions/cache")[0]["with"]
+        self.assertIn("~/.cache/rmconform", cache["path"])          # cmocka for mingw, actionlint
+        self.assertIn("/var/cache/apt/archives", cache["path"])
+        self.assertIn("hashFiles('rmc')", cache["key"])
 
     def test_windows_matrix(self):
         job = self.jobs["windows"]
@@ -97,9 +114,10 @@ class Workflow(unittest.TestCase):
         self.assertEqual(sorted(matrix["arch"]), ["x64", "x86"])
         combos = expand_matrix(matrix)
         self.assertEqual(len(combos), len(matrix["image"]) * 2)
-        env = {"x64": ("MINGW64", "mingw-w64-x86_64"), "x86": ("MINGW32", "mingw-w64-i686")}
+        env = {"x64": ("MINGW64", "mingw-w64-x86_64", "mingw-w64-x86_64-python"),
+               "x86": ("MINGW32", "mingw-w64-i686", "python")}     # MSYS's python: MINGW32's may be gone
         for c in combos:
-            self.assertEqual((c.get("msystem"), c.get("packages")), env[c["arch"]], c)
+            self.assertEqual((c.get("msystem"), c.get("packages"), c.get("python")), env[c["arch"]], c)
 
     def test_windows_steps(self):
         job = self.jobs["windows"]
@@ -112,23 +130,48 @@ class Workflow(unittest.TestCase):
         self.assertEqual(steps[crlf[0]].get("shell"), "pwsh")
         setup = steps_using(job, "msys2/setup-msys2")[0]["with"]
         self.assertEqual(setup["msystem"], "${{ matrix.msystem }}")
+        self.assertIs(setup.get("update", False), False, "update: true costs minutes and is not needed")
         for combo in expand_matrix(job["strategy"]["matrix"]):
             packages = render(setup["install"], combo).split()
             prefix = {"MINGW64": "mingw-w64-x86_64", "MINGW32": "mingw-w64-i686"}[render(setup["msystem"], combo)]
-            for tool in ("gcc", "cmake", "ninja", "cmocka"):
+            for tool in ("gcc", "cmake", "ninja"):
                 self.assertIn("%s-%s" % (prefix, tool), packages)
-        order = [s.get("run", s.get("uses", "")).split("@")[0] for s in steps]
-        self.assertLess(order.index("msys2/setup-msys2"), order.index("ci/windows-build.sh"))
-        self.assertLess(order.index("ci/windows-build.sh"), order.index("ci/windows-conform.sh build/reports"))
+            self.assertNotIn("%s-cmocka" % prefix, packages)      # built by ci/windows-cmocka.sh, cached
+        cache = steps_using(job, "actions/cache")[0]["with"]
+        self.assertEqual(cache["path"], "build/cmocka-${{ matrix.msystem }}")
+        self.assertIn("hashFiles('ci/windows-cmocka.sh')", cache["key"])
+        order = [s.get("run", s.get("uses", "")).split("@")[0].split(" -")[0] for s in steps]
+        for earlier, later in (("msys2/setup-msys2", "ci/windows-cmocka.sh"), ("actions/cache", "ci/windows-cmocka.sh"),
+                               ("ci/windows-cmocka.sh", "ci/windows-build.sh"), ("ci/windows-build.sh", "ci/windows-ctest.sh"),
+                               ("ci/windows-ctest.sh", "./ci/machine-facts.ps1"),
+                               ("./ci/machine-facts.ps1", "ci/windows-conform.sh build/reports")):
+            self.assertLess(order.index(earlier), order.index(later), (earlier, later))
+        # The suite runs even when a Windows test failed, as long as the build succeeded.
+        conform = [st for st in steps if st.get("run") == "ci/windows-conform.sh build/reports"][0]
+        self.assertIn("!cancelled()", conform["if"])
+        self.assertIn("steps.build.outcome == 'success'", conform["if"])
         upload = steps_using(job, "actions/upload-artifact")[0]
         self.assertEqual(upload["with"]["name"], "rmconform-${{ matrix.image }}-${{ matrix.arch }}")
         self.assertEqual(upload["with"]["path"], "build/reports")
         self.assertIn("!cancelled()", upload["if"])
 
+    def test_windows_tests_are_the_ones_that_run_there(self):
+        with open(os.path.join(CI, "windows-ctest.sh"), encoding="utf-8") as f:
+            text = f.read()
+        pattern = re.search(r"RMC_WINDOWS_TESTS:-'([^']+)'", text).group(1)
+        runs = ["rmref.unit.text", "rmref.unit.getlist", "runner.selftest", "fixtures.smoke", "reports.unit"]
+        stays = ["reports.chromium", "conformance.rmref", "conformance.rmref.win8", "ci.files", "lint.shellcheck",
+                 "lint.actionlint", "dist.bundle", "bench.smoke", "baselines.valid"]
+        for name in runs:
+            self.assertTrue(re.search(pattern, name), name)
+        for name in stays:
+            self.assertFalse(re.search(pattern, name), name)
+
     def test_windows_scripts_use_the_preset_and_the_runner_cli(self):
         with open(os.path.join(CI, "windows-build.sh"), encoding="utf-8") as f:
             build = f.read()
         self.assertIn("cmake --preset msys2", build)
+        self.assertIn("check-self-contained.sh", build)
         self.assertIn('cmake --build "build/msys2-$MSYSTEM"', build)
         with open(os.path.join(CI, "windows-conform.sh"), encoding="utf-8") as f:
             conform = f.read()
@@ -152,6 +195,15 @@ class Workflow(unittest.TestCase):
         for name in uploads["report"] + uploads["record-baselines"]:
             self.assertFalse(fnmatch.fnmatch(name, pattern), name)
         self.assertIn("ci/merge-reports.sh build/ci/artifacts build/ci/report", run_texts(job["steps"]))
+
+    def test_jobs_that_must_run_after_failures_have_a_status_function(self):
+        # report and record-baselines must run when the jobs they need ran, whatever their
+        # verdicts: without always()/cancelled()/failure() GitHub adds success() and skips them.
+        for name in ("report", "record-baselines"):
+            job = self.jobs[name]
+            self.assertTrue(job.get("needs"), name)
+            self.assertRegex(job["if"], STATUS_FUNCTIONS, name)
+            self.assertIn("!cancelled()", job["if"], name)
 
     def test_record_baselines_is_manual_and_takes_windows_runs_only(self):
         job = self.jobs["record-baselines"]
@@ -182,7 +234,8 @@ class Workflow(unittest.TestCase):
                 for ref in SCRIPT_REF.findall(text):
                     path = os.path.join(ROOT, ref)
                     self.assertTrue(os.path.isfile(path), "%s calls %s, which does not exist" % (name, ref))
-                    self.assertTrue(os.access(path, os.X_OK), "%s is not executable" % ref)
+                    if not ref.endswith(".ps1"):      # pwsh runs a script by its path, bash needs +x
+                        self.assertTrue(os.access(path, os.X_OK), "%s is not executable" % ref)
 
 
 class Action(unittest.TestCase):
@@ -206,23 +259,43 @@ class Action(unittest.TestCase):
         steps = self.action["runs"]["steps"]
         for step in steps:
             if "run" in step:
-                self.assertEqual(step.get("shell"), "msys2 {0}", step.get("name"))
                 # Inputs reach scripts through env, never pasted into the script text.
                 self.assertNotIn("${{", step["run"], step.get("name"))
         self.assertEqual(str(steps[0]["uses"]).split("@")[0], "msys2/setup-msys2")
         install = steps[0]["with"]["install"]
-        for tool in ("gcc", "cmake", "ninja", "cmocka", "python"):
+        for tool in ("gcc", "cmake", "ninja"):
             self.assertIn("-" + tool, install)
+        self.assertNotIn("-cmocka", install)                     # built by ci/windows-cmocka.sh
         self.assertIn("MINGW32", steps[0]["with"]["msystem"])
+        self.assertIs(steps[0]["with"].get("update", False), False)
+        # With a bundle, nothing is built: MSYS2 and the build are skipped, the rest runs in bash.
+        build = [st for st in steps if "windows-build.sh" in st.get("run", "")]
+        self.assertEqual(len(build), 1)
+        for st in (steps[0], build[0]):
+            self.assertEqual(st["if"], "${{ inputs.bundle == '' }}")
+        self.assertEqual(build[0]["shell"], "msys2 {0}")
+        for st in steps:
+            if "run" in st and st is not build[0]:
+                self.assertEqual(st["shell"], "bash", st.get("name"))
         self.assertEqual(str(steps[-1]["uses"]).split("@")[0], "actions/upload-artifact")
         self.assertIn("report", self.action["outputs"])
+
+    def test_documented_semantics(self):
+        inputs = self.action["inputs"]
+        self.assertEqual(inputs["artifact"]["default"], "auto")
+        self.assertIn("unique", inputs["artifact"]["description"])
+        self.assertIn("Expectations only", inputs["os"]["description"])
+        fail_on = inputs["fail-on"]["description"]
+        for words in ("new crash or timeout", "with native false", "incomplete run always"):
+            self.assertIn(words, fail_on)
+        self.assertIn("one per line", inputs["dll"]["description"])
 
     def test_every_script_called_exists(self):
         refs = []
         for step in self.action["runs"]["steps"]:
             refs.extend(SCRIPT_REF.findall(step.get("run", "")))
         self.assertEqual(sorted(set(os.path.basename(r) for r in refs)),
-                         ["action-conform.sh", "merge-reports.sh", "windows-build.sh"])
+                         ["action-conform.sh", "action-report.sh", "windows-build.sh", "windows-cmocka.sh"])
         for ref in refs:
             path = os.path.normpath(os.path.join(CI, "action", ref))
             self.assertTrue(os.path.isfile(path), ref)
@@ -244,14 +317,6 @@ class Scripts(unittest.TestCase):
             self.assertTrue(os.access(path, os.X_OK), path)
             r = subprocess.run(["bash", "-n", path], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             self.assertEqual(r.returncode, 0, r.stderr.decode())
-
-    def test_shellcheck_when_available(self):
-        # Not installed by ./rmc setup, so optional here; bash -n above always runs.
-        shellcheck = shutil.which("shellcheck")
-        if shellcheck is None:
-            self.skipTest("shellcheck is not installed")
-        r = subprocess.run([shellcheck, "-x"] + self.scripts(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        self.assertEqual(r.returncode, 0, r.stdout.decode() + r.stderr.decode())
 
 
 if __name__ == "__main__":

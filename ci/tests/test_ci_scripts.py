@@ -72,6 +72,26 @@ class MergeReports(Base):
         with open(os.path.join(out, "diffs.txt"), encoding="utf-8") as f:
             self.assertEqual(f.read().count("baseline: "), 1)
 
+    def test_python_with_crlf_output(self):
+        # Windows' Python ends its lines with CRLF; the scripts must not count on MSYS2 dropping
+        # the CRs (a path ending in CR names no file).
+        crlf_python = os.path.join(self.tmp, "crlf-python")
+        with open(crlf_python, "w", encoding="utf-8") as f:
+            f.write("#!/usr/bin/env bash\nset -o pipefail\npython3 \"$@\" | sed 's/$/\\r/'\n")
+        os.chmod(crlf_python, 0o755)
+        out = os.path.join(self.tmp, "report")
+        r = self.sh("merge-reports.sh", self.artifacts(), out, PYTHON=crlf_python, RMC_FAIL_ON_REGRESSION="0")
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        self.assertIn(b"5 run(s)", r.stdout)
+        with open(os.path.join(out, "summary.md"), "rb") as f:
+            md = f.read()
+        self.assertNotIn(b"\r", md)
+        self.assertIn(b"rmref-win10-x64 (wine): 1 regression</summary>", md)
+        root = self.artifacts()
+        r = self.sh("record-baselines.sh", root, os.path.join(self.tmp, "b"), PYTHON=crlf_python)
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        self.assertEqual(os.listdir(os.path.join(self.tmp, "b")), ["win10-20348-x64.json"])
+
     def test_regressions_can_be_reported_without_failing(self):
         r = self.sh("merge-reports.sh", self.artifacts(), os.path.join(self.tmp, "r"), RMC_FAIL_ON_REGRESSION="0")
         self.assertEqual(r.returncode, 0, r.stderr.decode())
@@ -97,16 +117,24 @@ class MergeReports(Base):
 
 
 class RecordBaselines(Base):
-    def test_native_runs_named_os_arch(self):
+    def test_native_runs_named_os_build_arch_with_machine_facts(self):
         root = self.artifacts()
         place(root, "rmconform-windows-2025-x64", "system-win10-x64", "baseline-win10-x64.json")
+        machine = os.path.join(root, "rmconform-windows-2022-x64", "machine.json")
+        with open(machine, "w", encoding="utf-8") as f:
+            f.write('{"record": "machine", "build": 20348, "bundle_arch": "x64"}\r\n')
         out = os.path.join(self.tmp, "baselines")
         r = self.sh("record-baselines.sh", root, out)
         self.assertEqual(r.returncode, 0, r.stderr.decode())
-        self.assertEqual(sorted(os.listdir(out)), ["win10-x64-2.json", "win10-x64.json"])   # Wine runs are not baselines
-        self.assertIn(b"two native runs are win10-x64.json", r.stderr)
-        with open(os.path.join(out, "win10-x64.json"), "rb") as a, \
+        # Wine runs are not baselines; the second image of the same build is kept apart.
+        self.assertEqual(sorted(os.listdir(out)), ["win10-20348-x64-2.json", "win10-20348-x64.json",
+                                                   "win10-20348-x64.machine.json"])
+        self.assertIn(b"two native runs are win10-20348-x64.json", r.stderr)
+        self.assertIn(b"win10-20348-x64-2.json has no machine facts", r.stderr)
+        with open(os.path.join(out, "win10-20348-x64.json"), "rb") as a, \
                 open(os.path.join(DATA, "baseline-win10-x64.json"), "rb") as b:
+            self.assertEqual(a.read(), b.read())
+        with open(os.path.join(out, "win10-20348-x64.machine.json"), "rb") as a, open(machine, "rb") as b:
             self.assertEqual(a.read(), b.read())
 
     def test_no_native_run(self):
@@ -158,29 +186,23 @@ class WindowsConform(Base):
         r = self.sh("windows-conform.sh", "out", RMC_RUNNER=os.path.join(self.tmp, "nope.exe"))
         self.assertEqual(r.returncode, 2)
 
-    def test_action_inputs(self):
-        other = os.path.join(self.tmp, "other.dll")
-        open(other, "w").close()
-        r = self.sh("action-conform.sh", RMC_RUNNER=self.runner, FAKE_LOG=self.log,
-                    RMC_DLLS="%s\n%s\n" % (self.dll, other), RMC_OUT="res", RMC_CASES="session.* getlist.*",
-                    RMC_OS="win7", RMC_TIMEOUT="30", RMC_NATIVE="false", RMC_FAIL_ON="regression", FAKE_RC_DLL="1")
-        self.assertEqual(r.returncode, 0, r.stderr.decode())
-        calls = self.calls()
-        self.assertEqual(len(calls), 2)        # no native run
-        self.assertEqual(calls[0], ["--dll", self.dll, "--out-root", "res", "--case", "session.*", "--case",
-                                    "getlist.*", "--os", "win7", "--timeout", "30"])
-        self.assertEqual(calls[1][:2], ["--dll", other])
+    def test_run_limit(self):
+        # A runner that never ends is stopped at the limit and the run counts as broken.
+        with open(self.runner, "w", encoding="utf-8") as f:
+            f.write("#!/usr/bin/env bash\nexec sleep 60\n")
+        r = self.conform("out", self.dll, RMC_RUN_LIMIT="1")
+        self.assertEqual(r.returncode, 2, r.stderr.decode())
+        self.assertIn(b"stopped after the run limit of 1 s", r.stderr)
 
-    def test_action_input_errors(self):
-        base = dict(RMC_RUNNER=self.runner, FAKE_LOG=self.log, RMC_DLLS=self.dll)
-        for bad in (dict(RMC_OS="win95"), dict(RMC_TIMEOUT="soon"), dict(RMC_FAIL_ON="maybe"),
-                    dict(RMC_NATIVE="yes"), dict(RMC_DLLS="")):
-            with self.subTest(bad=bad):
-                r = self.sh("action-conform.sh", **dict(base, **bad))
-                self.assertEqual(r.returncode, 2)
-        self.assertEqual(self.calls(), [])
-        r = self.sh("action-conform.sh", **dict(base, FAKE_RC_DLL="1"))   # fail-on defaults to fail
-        self.assertEqual(r.returncode, 1)
+    def test_a_run_without_its_end_record_fails_whatever_the_exit_code(self):
+        run = os.path.join(self.tmp, "out", "rmref-win10-x64")
+        os.makedirs(run)
+        shutil.copy(os.path.join(DATA, "system-win7-x64.truncated.jsonl"), os.path.join(run, "results.jsonl"))
+        r = self.conform("out", self.dll)                     # the stand-in exits 0 for both runs
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(b"incomplete run (no end record)", r.stderr)
+        shutil.copy(os.path.join(DATA, "rmref-win10-x64.jsonl"), os.path.join(run, "results.jsonl"))
+        self.assertEqual(self.conform("out", self.dll).returncode, 0)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
 set -eu
 profile=$1 bin=$2 work=$3
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=cmake/wine-env.sh
 . "$here/../../cmake/wine-env.sh"
 prefix=$work/prefix
 mkdir -p "$work"
