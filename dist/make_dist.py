@@ -7,7 +7,7 @@ Each ARCH=BIN pair gives OUT/rmconform-<version>-win64.zip (x64) or -win32.zip (
 folder rmconform-<version>-<win64|win32>/ with every .exe and .dll at the top of BIN (the runner,
 the fixture programs it starts, rmref.dll; a new helper program lands there and is taken along)
 except the benchmark and unit tests (LEFT_OUT), and run-native.cmd, viewer.html, README.txt and bundle.cmd (the version and
-architecture for run-native.cmd). BIN's subfolders (the test DLLs, the drop-in) stay out. Text files get CRLF line endings, as cmd.exe and Notepad want. The zips are
+architecture for run-native.cmd). BIN's clients/ folder comes along (the clients area runs those programs); its other subfolders (the test DLLs, the drop-in) stay out. Text files get CRLF line endings, as cmd.exe and Notepad want. The zips are
 reproducible: fixed timestamps and order.
 """
 
@@ -22,6 +22,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 BINARIES = ["*.exe", "*.dll"]
 LEFT_OUT = ["rmbench*", "*unit*", "*test*"]     # ./rmc bench's, and unit tests: not the suite's
 REQUIRED = ["rmconform.exe", "rmref.dll", "rmfx-app.exe"]
+# Subfolders of BIN the cases start programs from: the clients area's client programs.
+SUBFOLDERS = ["clients"]
 TEXT_FILES = ["run-native.cmd", "viewer.html", "README.txt"]
 WINDOWS_NAME = {"x64": "win64", "x86": "win32"}
 PE_MACHINE = {"x64": 0x8664, "x86": 0x14C}
@@ -45,12 +47,20 @@ def pe_machine(path):
 
 
 def binaries(bin_dir, arch):
-    names = sorted(n for n in os.listdir(bin_dir)
-                   if os.path.isfile(os.path.join(bin_dir, n)) and any(fnmatch.fnmatch(n, p) for p in BINARIES)
-                   and not any(fnmatch.fnmatch(n, p) for p in LEFT_OUT))
+    names = top_binaries(bin_dir, arch)
     for need in REQUIRED:
         if need not in names:
             raise DistError("%s is missing from %s (build first)" % (need, bin_dir))
+    for sub in SUBFOLDERS:
+        if os.path.isdir(os.path.join(bin_dir, sub)):
+            names += ["%s/%s" % (sub, n) for n in top_binaries(os.path.join(bin_dir, sub), arch)]
+    return names
+
+
+def top_binaries(bin_dir, arch):
+    names = sorted(n for n in os.listdir(bin_dir)
+                   if os.path.isfile(os.path.join(bin_dir, n)) and any(fnmatch.fnmatch(n, p) for p in BINARIES)
+                   and not any(fnmatch.fnmatch(n, p) for p in LEFT_OUT))
     for n in names:
         machine = pe_machine(os.path.join(bin_dir, n))
         if machine != PE_MACHINE[arch]:

@@ -65,7 +65,10 @@ class Bundles(unittest.TestCase):
                         self.assertIn(need, short)
                     # Nothing that needs a toolchain or Python on the target, no test DLL, no bench.
                     self.assertEqual([n for n in short if n.endswith((".py", ".sh", ".a", ".h"))], [])
-                    self.assertEqual([n for n in short if "/" in n or n.startswith(("rmt_", "rmbench")) or "unit" in n], [])
+                    self.assertEqual([n for n in short if n.startswith(("rmt_", "rmbench")) or "unit" in n], [])
+                    # The only subfolder: the clients area's programs, which its cases start.
+                    self.assertEqual(sorted({n.split("/")[0] for n in short if "/" in n}), ["clients"])
+                    self.assertIn("clients/who-is-locking.exe", short)
                     for n in short:
                         data = zf.read(folder + n)
                         if n.endswith((".exe", ".dll")):
