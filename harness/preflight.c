@@ -223,7 +223,10 @@ char *preflight_run(unsigned caps, const WCHAR *run_id, int verbose, int *nfaile
     }
     WCHAR module_path[MAX_PATH], args[2 * MAX_PATH];
     _snwprintf(module_path, MAX_PATH, L"%lsrmfx-module.dll", self_dir());
-    if (image_path(&checks[PF_APP], pf_images[PF_APP])) start_app(&checks[PF_APP], job, 0, 1);
+    /* A process is in the job only once AssignProcessToJobObject ran: a runner killed between
+     * CreateProcess and that call leaves it behind, suspended. rmfx-app starts last, so nothing
+     * else is being created at the moment it appears (tests/fixtures/test_killed_run.py kills
+     * the runner then). */
     if (image_path(&checks[PF_CON], pf_images[PF_CON])) start_app(&checks[PF_CON], job, 1, 2);
     if (image_path(&checks[PF_SECONDARY], pf_images[PF_SECONDARY])) {
         /* A DLL with no RM exports: it loads it, reports RmJoinSession missing and ends with 4
@@ -236,6 +239,7 @@ char *preflight_run(unsigned caps, const WCHAR *run_id, int verbose, int *nfaile
         checks[PF_PS].want_exit = 0;
         start_process(&checks[PF_PS], job, L"--processes rmfx-preflight-no-such-process", CREATE_NO_WINDOW);
     }
+    if (image_path(&checks[PF_APP], pf_images[PF_APP])) start_app(&checks[PF_APP], job, 0, 1);
     DWORD t_module = GetTickCount();
     if (image_path(&checks[PF_MODULE], pf_images[PF_MODULE])) check_module(&checks[PF_MODULE]);
     checks[PF_MODULE].ms = GetTickCount() - t_module;
