@@ -116,7 +116,7 @@ run_bg "$BIN/rmbench.exe" grid --bin "$(winpath "$BIN")" --out "$(winpath "$RAW"
 if [ -n "$SUITE" ]; then
     suite_jobs=4    # as ./rmc conform runs the suite
     case_args=
-    [ -n "$SMOKE" ] && case_args="--case meta.*"
+    [ -n "$SMOKE" ] && case_args="--case exports.*"
     i=1
     while [ "$i" -le "$SUITE_REPS" ]; do
         dir=$OUT/suite/run-$i

@@ -3,6 +3,7 @@
  * object, finding the fixture binaries, reading journals — and console control events.
  * Applications: fixture_app.c; services: fixture_service.c; the secondary: fixture_secondary.c. */
 #include "fixture_internal.h"
+#include "preflight.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +114,14 @@ void fx_spawn(const WCHAR *what, WCHAR *cmdline, DWORD flags, STARTUPINFOW *si, 
 
 void fx_bin_path(WCHAR out[MAX_PATH], const WCHAR *image)
 {
+    /* A fixture that failed the runner's preflight (preflight.c) cannot judge the
+     * implementation: every case that needs it ends here as unsupported. */
+    const char *broken = preflight_failure(image);
+    if (broken) {
+        char *name = fx_utf8(image), *dot = strrchr(name, '.');
+        if (dot) *dot = 0;
+        rmc_unsupported("the %s fixture failed its preflight: %s", name, broken);
+    }
     _snwprintf(out, MAX_PATH, L"%ls%ls", rmc_bin_dir(), image);
     out[MAX_PATH - 1] = 0;
     if (GetFileAttributesW(out) == INVALID_FILE_ATTRIBUTES)

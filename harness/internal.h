@@ -49,6 +49,7 @@ typedef struct rmc_options {
     int jobs;                  /* --jobs N */
     int quiet;                 /* --quiet: no per-case lines */
     int remove_leftover_services;   /* --remove-leftover-services */
+    int selftest;              /* --selftest: the runner's own checks of its fixtures */
     /* child / probe modes (internal) */
     const WCHAR *child_case;   /* --child ID */
     int probe;                 /* --probe */
@@ -71,6 +72,11 @@ int glob_match(const char *pattern, const char *text);
 /* The area of a case id: the part before the first '.', copied into out. */
 void case_area(const char *id, char *out, size_t n);
 const char *export_name(int rmx);   /* "RmStartSession" */
+/* The runner's self-test checks (selftest_cases.c): found by registry_find, never selected by
+ * --case in a conformance run. */
+extern const rmc_case rmc_selftest_cases[];
+extern const size_t rmc_selftest_cases_count;
+int selftest_main(const rmc_options *opts);   /* rmconform --selftest (selftest.c) */
 
 /* ---- child side --------------------------------------------------------------------------- */
 int child_main(const rmc_options *opts);

@@ -1,6 +1,7 @@
 /* main.c — rmconform.exe: checks the input, probes the implementation and the platform, runs
  * the selected cases (runner.c) and writes the results (results.c). */
 #include "runner.h"
+#include "preflight.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -209,6 +210,7 @@ int wmain(int argc, WCHAR **argv)
     if (!options_parse(argc, argv, &o)) return RMC_EXIT_BAD_INPUT;
     if (o.child_case) return child_main(&o);
     if (o.probe) return probe_main(&o);
+    if (o.selftest) return selftest_main(&o);
     SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX | SEM_NOOPENFILEERRORBOX);
 
     run_state r = {0};
@@ -260,6 +262,8 @@ int wmain(int argc, WCHAR **argv)
     _snwprintf(r.run_id, 32, L"%lx%04lx", (unsigned long)GetCurrentProcessId(), (unsigned long)(GetTickCount() & 0xffff));
     if (!outdir_setup(&r, o.dll ? full : p.path)) return RMC_EXIT_BAD_INPUT;
 
+    /* The fixtures' preflight: one that fails makes the cases needing it unsupported (preflight.c). */
+    p.platform_json = preflight_add_to_platform(p.platform_json, preflight_run(r.caps, r.run_id, 0, NULL));
     header_json(&r, &p, &os);
     iso_time_now(r.started);
     char *out8 = utf8_from_wide(shown_path(r.out_dir));

@@ -22,6 +22,7 @@ void options_usage(FILE *to)
     fputs("usage: rmconform (--dll PATH | --system) [--case GLOB]... [--os vista|win7|win8|win10|win11]\n"
           "                 [--timeout SECONDS] [--out DIR | --out-root DIR] [--jobs N] [--quiet]\n"
           "       rmconform --list [--case GLOB]...\n"
+          "       rmconform --selftest [--dll PATH] [--case GLOB]... [--out DIR] [--jobs N]\n"
           "\n"
           "  --dll PATH      load the implementation from this file (full path)\n"
           "  --system        load rstrtmgr.dll by name, as an installer would\n"
@@ -34,6 +35,8 @@ void options_usage(FILE *to)
           "  --jobs N        run up to N cases at once (cases that need the machine alone run alone)\n"
           "  --remove-leftover-services  delete services a case installed whose binary lies outside\n"
           "                  the system folders (they are always reported)\n"
+          "  --selftest      check the fixtures themselves (no verdict on any implementation; the\n"
+          "                  secondary installer's checks drive rmref.dll, or --dll PATH)\n"
           "\n"
           "exit status: 0 every case pass/unsupported/skip; 1 any fail/crash/timeout; 2 bad input\n",
           to);
@@ -73,6 +76,7 @@ int options_parse(int argc, WCHAR **argv, rmc_options *o)
         else if (!wcscmp(a, L"--list")) o->list = 1;
         else if (!wcscmp(a, L"--quiet")) o->quiet = 1;
         else if (!wcscmp(a, L"--remove-leftover-services")) o->remove_leftover_services = 1;
+        else if (!wcscmp(a, L"--selftest")) o->selftest = 1;
         else if (!wcscmp(a, L"--os")) {
             NEED_VALUE();
             char *v = utf8_from_wide(argv[++i]);
@@ -108,6 +112,7 @@ int options_parse(int argc, WCHAR **argv, rmc_options *o)
     }
     if (o->child_case || o->probe) return 1;
     if (o->list) return 1;
+    if (o->selftest) return o->system ? bad("%s", "--selftest drives rmref.dll or --dll PATH, not --system") : 1;
     if (!o->dll && !o->system) return bad("%s", "name the implementation: --dll PATH or --system");
     if (o->dll && o->system) return bad("%s", "--dll and --system exclude each other");
     if (o->out && o->out_root) return bad("%s", "--out and --out-root exclude each other");

@@ -27,7 +27,7 @@ import make_dist  # noqa: E402
 import validate_baseline  # noqa: E402
 from tests.chromium_check import Dom, console_lines, dump_dom, find_chromium  # noqa: E402
 
-CASES = os.environ.get("RMC_BUNDLE_CASES", "session.start_returns_key session.end_returns_success").split()
+CASES = os.environ.get("RMC_BUNDLE_CASES", "session.start_returns_key session.end_twice_invalid_handle").split()
 WORK = os.environ.get("RMC_WORK") or os.path.join(ROOT, "build", "x64", "test-work", "dist")
 BIN = {"x64": os.environ.get("RMC_BIN_X64", os.path.join(ROOT, "build", "x64", "bin")),
        "x86": os.environ.get("RMC_BIN_X86", os.path.join(ROOT, "build", "x86", "bin"))}

@@ -111,7 +111,7 @@ class Html(unittest.TestCase):
 
     def test_filters_cover_every_area_and_status(self):
         text, _ = self.page(data("system-win10-x64.json"))
-        for area in ("meta", "session", "join", "register", "getlist", "badargs"):
+        for area in ("exports", "session", "join", "register", "getlist", "badargs"):
             self.assertIn('name="area" value="%s"' % area, text)
         for status in STATUSES:
             self.assertIn('name="status" value="%s"' % status, text)

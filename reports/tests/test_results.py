@@ -191,7 +191,7 @@ class SeveralRuns(unittest.TestCase):
     def test_case_rows_grouped_by_area_in_runner_order(self):
         runs = load_all([data("system-win7-x64.truncated.jsonl"), data("rmref-win10-x64.json")])
         rows = case_rows(runs)
-        self.assertEqual([area for area, _ in rows], ["meta", "session", "join", "register", "getlist", "badargs"])
+        self.assertEqual([area for area, _ in rows], ["exports", "session", "join", "register", "getlist", "badargs"])
         self.assertEqual(sum(len(cases) for _, cases in rows), 14)
 
 

@@ -24,6 +24,18 @@ def run(*args, timeout=300):
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
 
 
+def run_env(env, *args, timeout=300):
+    cmd = ([EMULATOR] if EMULATOR else []) + [RUNNER] + list(args)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def windows_path(path):
+    """The path as the runner sees it: Wine maps Z: to the Unix root."""
+    if not EMULATOR:
+        return path
+    return "Z:" + os.path.abspath(path).replace("/", "\\")
+
+
 def fresh(name):
     path = os.path.join(WORK, name)
     shutil.rmtree(path, ignore_errors=True)
@@ -47,14 +59,14 @@ class Verdicts(unittest.TestCase):
     def test_crash_in_implementation_is_crash_with_code(self):
         out = fresh("crash")
         p = run("--dll", os.path.join(DLLS, "rmt_crash.dll"), "--case", "session.start_returns_key",
-                "--case", "meta.constants", "--out", out)
+                "--case", "exports.documented", "--out", out)
         self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
         res = results(out)
         c = case(res, "session.start_returns_key")
         self.assertEqual(c["status"], "crash")
         self.assertIn("EXCEPTION_ACCESS_VIOLATION (0xC0000005)", c["message"])
         self.assertIn("rmt_crash.dll", c["message"])
-        self.assertEqual(case(res, "meta.constants")["status"], "pass")
+        self.assertEqual(case(res, "exports.documented")["status"], "pass")
         self.assertEqual(res["summary"]["crash"], 1)
         self.assertEqual(res["implementation"]["name"], "rmt_crash")
 
@@ -62,14 +74,14 @@ class Verdicts(unittest.TestCase):
         out = fresh("hang")
         start = time.monotonic()
         p = run("--dll", os.path.join(DLLS, "rmt_hang.dll"), "--case", "session.start_returns_key",
-                "--case", "meta.constants", "--timeout", "3", "--out", out)
+                "--case", "exports.documented", "--timeout", "3", "--out", out)
         self.assertLess(time.monotonic() - start, 60)
         self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
         res = results(out)
         c = case(res, "session.start_returns_key")
         self.assertEqual(c["status"], "timeout")
         self.assertIn("no verdict within 3 s", c["message"])
-        self.assertEqual(case(res, "meta.constants")["status"], "pass")
+        self.assertEqual(case(res, "exports.documented")["status"], "pass")
 
     def test_missing_export_fails_only_cases_that_need_it(self):
         out = fresh("partial")
@@ -149,7 +161,7 @@ class BadInput(unittest.TestCase):
         self.assert_bad_input(run("--frobnicate"), "unknown option '--frobnicate'")
 
     def test_no_implementation(self):
-        self.assert_bad_input(run("--case", "meta.*"), "name the implementation")
+        self.assert_bad_input(run("--case", "exports.*"), "name the implementation")
 
 
 class Outputs(unittest.TestCase):
@@ -162,7 +174,7 @@ class Outputs(unittest.TestCase):
 
     def test_results_jsonl_json_and_junit_agree(self):
         out = fresh("files")
-        p = run("--dll", os.path.join(DLLS, "rmt_partial.dll"), "--case", "meta.*", "--case", "getlist.*",
+        p = run("--dll", os.path.join(DLLS, "rmt_partial.dll"), "--case", "exports.*", "--case", "getlist.*",
                 "--jobs", "2", "--out", out)
         self.assertEqual(p.returncode, 1)
         with open(os.path.join(out, "results.jsonl"), encoding="utf-8") as f:
@@ -188,20 +200,20 @@ class Outputs(unittest.TestCase):
 
     def test_os_profile_selects_expectations(self):
         out = fresh("profile")
-        run("--dll", os.path.join(DLLS, "rmt_partial.dll"), "--case", "meta.constants", "--os", "vista", "--out", out)
+        run("--dll", os.path.join(DLLS, "rmt_partial.dll"), "--case", "exports.documented", "--os", "vista", "--out", out)
         self.assertEqual(results(out)["os"]["name"], "vista")
 
     def test_killed_run_keeps_finished_cases(self):
         out = fresh("killed")
         cmd = ([EMULATOR] if EMULATOR else []) + [RUNNER, "--dll", os.path.join(DLLS, "rmt_hang.dll"),
-                                                  "--case", "meta.*", "--case", "session.start_returns_key",
+                                                  "--case", "exports.*", "--case", "session.start_returns_key",
                                                   "--timeout", "120", "--out", out]
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 start_new_session=True)
         jsonl = os.path.join(out, "results.jsonl")
         deadline = time.monotonic() + 120
         done = 0
-        while time.monotonic() < deadline and done < 8:
+        while time.monotonic() < deadline and done < 2:
             time.sleep(0.5)
             if os.path.exists(jsonl):
                 with open(jsonl, encoding="utf-8") as f:
@@ -212,13 +224,68 @@ class Outputs(unittest.TestCase):
         else:
             proc.kill()
         proc.wait(timeout=30)
-        self.assertEqual(done, 8, "the 8 meta cases should have finished before the kill")
+        self.assertEqual(done, 2, "the 2 exports cases should have finished before the kill")
         self.assertFalse(os.path.exists(os.path.join(out, "results.json")))
         with open(jsonl, encoding="utf-8") as f:
             records = [json.loads(line) for line in f]
         self.assertEqual(records[0]["record"], "run")
         self.assertNotIn("end", [r["record"] for r in records])
-        self.assertEqual(sum(1 for r in records if r["record"] == "case"), 8)
+        self.assertEqual(sum(1 for r in records if r["record"] == "case"), 2)
+
+
+class FixturePreflight(unittest.TestCase):
+    """A fixture that fails its preflight is the suite's problem: the cases that need it are
+    `unsupported` with the reason, the others run, and --selftest reports it as a failure."""
+
+    RMREF = os.path.join(BIN, "rmref.dll")
+
+    def broken_app_env(self):
+        # Test-only hook (harness/preflight.h): the preflight checks rmfx-ps.exe in place of
+        # rmfx-app.exe; it does not understand --ready-event and exits with 2.
+        env = dict(os.environ)
+        env["RMC_PREFLIGHT_IMAGE_OVERRIDE"] = "rmfx-app.exe=" + windows_path(os.path.join(BIN, "rmfx-ps.exe"))
+        env["WINEDEBUG"] = "-all"
+        return env
+
+    def test_broken_fixture_makes_its_cases_unsupported(self):
+        out = fresh("preflight")
+        p = run_env(self.broken_app_env(), "--dll", self.RMREF, "--case", "detect.locked_file",
+                    "--case", "detect.type_console", "--case", "session.two_sessions_distinct", "--out", out)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn("rmfx-app.exe failed", p.stderr)
+        res = results(out)
+        locked = case(res, "detect.locked_file")
+        self.assertEqual(locked["status"], "unsupported", locked["message"])
+        self.assertIn("the rmfx-app fixture failed its preflight: exited with code 2", locked["message"])
+        # rmfx-con passed its preflight, and a case with no fixture is not affected.
+        self.assertEqual(case(res, "detect.type_console")["status"], "pass")
+        self.assertEqual(case(res, "session.two_sessions_distinct")["status"], "pass")
+        fixtures = res["platform"]["fixtures"]
+        self.assertFalse(fixtures["rmfx-app.exe"]["ok"])
+        self.assertTrue(fixtures["rmfx-con.exe"]["ok"])
+        self.assertIn("ms", fixtures)
+
+    def test_clean_run_records_every_fixture_ok(self):
+        out = fresh("preflight-ok")
+        p = run("--dll", self.RMREF, "--case", "session.two_sessions_distinct", "--out", out)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        fixtures = results(out)["platform"]["fixtures"]
+        for image in ("rmfx-app.exe", "rmfx-con.exe", "rmfx-secondary.exe", "rmfx-ps.exe", "rmfx-module.dll"):
+            self.assertTrue(fixtures[image]["ok"], (image, fixtures[image]))
+
+    def test_selftest_fails_on_a_broken_fixture(self):
+        p = run_env(self.broken_app_env(), "--selftest", "--case", "selftest.app_in_job")
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("fixture(s) failed the preflight", p.stdout)
+
+    def test_selftest_is_no_conformance_case(self):
+        self.assert_no_case(run("--list", "--case", "selftest.*"))
+        self.assert_no_case(run("--list", "--case", "fixtures.*"))
+        self.assert_no_case(run("--list", "--case", "meta.*"))
+
+    def assert_no_case(self, p):
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        self.assertIn("no case matches", p.stderr)
 
 
 class WineBuiltin(unittest.TestCase):
@@ -226,13 +293,13 @@ class WineBuiltin(unittest.TestCase):
 
     def test_every_case_gets_a_verdict(self):
         out = fresh("system")
-        p = run("--system", "--jobs", "2", "--out", out, "--case", "meta.*", "--case", "session.*",
+        p = run("--system", "--jobs", "2", "--out", out, "--case", "exports.*", "--case", "session.*",
                 "--case", "join.*", "--case", "getlist.*", "--case", "badargs.*", "--case", "restart.*",
                 timeout=600)
         self.assertIn(p.returncode, (0, 1), p.stderr)
         res = results(out)
         self.assertTrue(res["complete"])
-        listed = run("--list", "--case", "meta.*", "--case", "session.*", "--case", "join.*", "--case", "getlist.*",
+        listed = run("--list", "--case", "exports.*", "--case", "session.*", "--case", "join.*", "--case", "getlist.*",
                      "--case", "badargs.*", "--case", "restart.*")
         self.assertEqual(len(res["cases"]), len(listed.stdout.strip().splitlines()) - 1)
         if res["os"]["wine"]:
