@@ -375,13 +375,13 @@ def table(res):
     lines.append("RmRegisterResources")
     for name, regs in res["register"].items():
         for r in regs:
-            lines.append("  %-7s %5d files in batches of %-5d %s ms total, %s ms per 1000 files"
+            lines.append("  %-12s %5d files in batches of %-5d %s ms total, %s ms per 1000 files"
                          % (name, r["files"], r["batch"], fmt_stat(r["time_ms"]), fmt_stat(r["per_1000_files_ms"])))
     lines.append("Peak memory of a process holding a session (PeakWorkingSetSize / PeakPagefileUsage, MB)")
     for name, m in res["memory"].items():
         for phase in ("before_load", "holding_session", "after_getlist"):
             ph = m.get(phase, {})
-            lines.append("  %-7s %5d files  %-16s %s / %s" % (name, m["files"], phase,
+            lines.append("  %-12s %5d files  %-16s %s / %s" % (name, m["files"], phase,
                                                              fmt_stat(ph.get("peak_working_set_mb")), fmt_stat(ph.get("peak_pagefile_mb"))))
     s = res.get("suite")
     if s and s.get("wall_s"):

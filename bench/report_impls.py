@@ -111,9 +111,14 @@ def table_lines(res, fmt_stat, fmt_num):
         for step, f in ov.items():
             val = fmt_stat(f["time_ms"]) if not f["rc"] else "not measured (error %d)" % f["rc"]
             lines.append("  %-16s %-24s %s" % (step, val, what.get(step, "")))
-        meds = [f["time_ms"]["median"] for s, f in ov.items() if f["time_ms"] and not s.startswith("service")]
-        if meds:
-            lines.append("  a case without services: about %s ms of these steps" % fmt_num(sum(meds)))
+        med = {s: f["time_ms"]["median"] for s, f in ov.items() if f["time_ms"] and not f["rc"]}
+        bare = [s for s in ("case_process", "dll_load", "scratch_setup", "scratch_remove") if s in med]
+        if bare:
+            lines.append("  a case with no fixture: about %s ms of these steps; one locking app adds %s ms, one service %s ms"
+                         % (fmt_num(sum(med[s] for s in bare)),
+                            fmt_num(med["fixture_ready"] + med.get("fixture_stop", 0)) if "fixture_ready" in med else "-",
+                            fmt_num(sum(med[s] for s in ("service_install", "service_start", "service_remove")))
+                            if "service_install" in med else "-"))
     return lines
 
 
