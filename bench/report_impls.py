@@ -46,6 +46,8 @@ def impl_figures(raw, getlist):
     for r in raw:
         if r["kind"] == "impl":
             impls[r["impl"]] = {"path": r["path"], "load_rc": r["load_rc"], "usable": r["load_rc"] == 0}
+            if "trial" in r:
+                impls[r["impl"]]["trial"] = r["trial"]
     for name, g in getlist.items():
         for p in g["points"]:
             p["verdict"] = point_verdict(p)
@@ -66,8 +68,11 @@ def impl_figures(raw, getlist):
     for name, info in impls.items():
         if not info["usable"]:
             info["finder"] = False
-            info["note"] = "cannot be loaded or lacks RmStartSession/RmEndSession/RmRegisterResources/RmGetList " \
-                           "(error %d): not timed" % info["load_rc"]
+            if info.get("trial") in ("crashed", "hung"):
+                info["note"] = "%s in its trial run in a child process (%#x): not timed" % (info["trial"], int(info["load_rc"]))
+            else:
+                info["note"] = "cannot be loaded or lacks RmStartSession/RmEndSession/RmRegisterResources/RmGetList " \
+                               "(error %d): not timed" % info["load_rc"]
     return impls
 
 

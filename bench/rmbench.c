@@ -8,6 +8,7 @@
  *   rmbench memory --dll PATH|--system --name NAME --files M --batch B --work DIR --out FILE  (one child)
  *   rmbench overhead --bin DIR --out FILE [--reps 5] [--work DIR]    (overhead.c)
  *   rmbench load --dll PATH                                           (one child of overhead)
+ *   rmbench trial --dll PATH --work DIR                               (one child per --dll, trial.c)
  *
  * grid: RmRegisterResources cost, peak memory (children running `memory`), then for each
  * locker count N (lockers.c) and registered-file count M: the floor (floor.c), rmref.dll's
@@ -15,7 +16,8 @@
  * the other users of the machine falls on all three alike. Every --dll is one more
  * implementation timed beside them (named after its file); rmref's step replay (profile.c)
  * reads rmref's own store and so runs for rmref.dll from --bin only. An implementation that
- * cannot be loaded is recorded ("kind": "impl" with its error) and left out of the timings.
+ * cannot be loaded, or crashes or hangs in a trial run in a child process first (trial.c), is
+ * recorded ("kind": "impl" with its error) and left out of the timings.
  *
  * The M registered files are the files of min(M, N) lockers plus existing files nobody holds,
  * so a correct detector finds exactly min(M, N) processes; every result records what it found. */
@@ -101,7 +103,7 @@ static int parse(int argc, WCHAR **argv, options *o)
     }
     if (!o->nlockers) { size_t d[] = {1, 8, 32, 128}; memcpy(o->lockers, d, sizeof d); o->nlockers = 4; }
     if (!o->nfiles) { size_t d[] = {1, 100, 1000, 5000}; memcpy(o->files, d, sizeof d); o->nfiles = 4; }
-    return (o->out || !wcscmp(o->mode, L"load")) && o->reps && o->batch;
+    return (o->out || !wcscmp(o->mode, L"load") || !wcscmp(o->mode, L"trial")) && o->reps && o->batch;
 }
 
 static size_t max_of(const size_t *v, size_t n)
@@ -370,13 +372,14 @@ static void run_point(const options *o, impl **ims, size_t nims, const lockers *
 }
 
 /* Each implementation asked for, loaded or not: the report lists the unusable ones. */
-static void write_impl(const options *o, const impl *im, DWORD load_rc)
+static void write_impl(const options *o, const impl *im, DWORD load_rc, const char *trial)
 {
     jbuf b = {0};
     jb_str(&b, "kind", "impl");
     jb_str(&b, "impl", im->name);
     jb_wstr(&b, "path", im->path);
     jb_num(&b, "load_rc", load_rc);
+    if (trial) jb_str(&b, "trial", trial);      /* the trial run in a child (trial.c) */
     out_line(o->out, &b);
 }
 
@@ -405,11 +408,11 @@ static int grid(const options *o)
     _snwprintf(rmref_path, MAX_PATH, L"%ls\\rmref.dll", o->bin);
     if ((err = impl_load(rmref, "rmref", rmref_path))) { bench_log("cannot load %ls (error %lu)", rmref_path, err); return 3; }
     ims[nims++] = rmref;
-    write_impl(o, rmref, 0);
+    write_impl(o, rmref, 0, NULL);
     if (!o->no_system) {
         if ((err = impl_load(sys, "system", NULL))) bench_log("the platform's rstrtmgr.dll is unusable (error %lu)", err);
         else ims[nims++] = sys;
-        write_impl(o, sys, err);
+        write_impl(o, sys, err, NULL);
     }
     for (size_t d = 0; d < o->ndlls; d++) {
         /* named after its file; a second DLL of the same name gets "-2", "-3", ... */
@@ -419,13 +422,17 @@ static int grid(const options *o)
             snprintf(names[d] + strlen(names[d]), 4, "-%d", copy);
         }
         impl *im = &loaded[2 + d];
-        err = impl_load(im, names[d], o->dlls[d]);
+        const char *trial = "passed";
+        err = trial_run(o->dlls[d], work, 30000, &trial);
+        if (!err) err = impl_load(im, names[d], o->dlls[d]);
+        else memset(im, 0, sizeof *im), im->name = names[d];
         if (err) {
-            bench_log("%ls cannot be benchmarked (error %lu): left out of the timings", o->dlls[d], err);
+            bench_log("%ls cannot be benchmarked: its trial run %s (%#lx): left out of the timings", o->dlls[d],
+                      trial, err);
             wcsncpy(im->path, o->dlls[d], MAX_PATH - 1);
         }
         else ims[nims++] = im;
-        write_impl(o, im, err);
+        write_impl(o, im, err, trial);
     }
     jbuf b = {0};
     jb_str(&b, "kind", "run");
@@ -489,6 +496,10 @@ int wmain(int argc, WCHAR **argv)
     if (!wcscmp(o.mode, L"overhead")) {
         if (!o.bin) return usage("overhead needs --bin");
         return overhead_run(o.bin, o.out, o.work, o.reps);
+    }
+    if (!wcscmp(o.mode, L"trial")) {
+        if (!o.dll || !o.work) return usage("trial needs --dll and --work");
+        return trial_child(o.dll, o.work);
     }
     if (!wcscmp(o.mode, L"load")) {
         if (!o.dll) return usage("load needs --dll");

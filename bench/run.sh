@@ -60,6 +60,8 @@ if [ -n "$BUILD" ]; then
     PREFIX=${PREFIX:-$BUILD/wineprefix}
     OUT=${OUT:-$BUILD/bench}
 fi
+# Wine wants an absolute prefix
+case "$PREFIX" in ''|/*) ;; *) PREFIX=$PWD/$PREFIX;; esac
 [ -n "$BIN" ] || die "give the build root (./rmc bench does) or --bin DIR"
 [ -f "$BIN/rmbench.exe" ] || die "no rmbench.exe in $BIN (build first)"
 [ -f "$BIN/rmref.dll" ] || die "no rmref.dll in $BIN"

@@ -20,6 +20,8 @@ def raw_rows():
     for name, path, rc in (("rmref", "C:\\b\\rmref.dll", 0), ("system", "C:\\windows\\system32\\rstrtmgr.dll", 0),
                            ("rmt_blind", "Z:\\b\\rmt_blind.dll", 0), ("rmt_partial", "Z:\\b\\rmt_partial.dll", 127)):
         rows.append({"kind": "impl", "impl": name, "path": path, "load_rc": rc})
+    rows.append({"kind": "impl", "impl": "rmt_crash", "path": "Z:\\b\\rmt_crash.dll", "load_rc": 0xC0000005,
+                 "trial": "crashed"})
     for n in (1, 8):
         rows.append({"kind": "floor", "variant": "grid", "lockers": n, "files": 100, "expected": n, "found": n, "rc": 0,
                      "handles": 500, "candidates": n, "resolved": n, "modules": 40, "samples_ms": [10.0, 12.0],
@@ -55,6 +57,12 @@ class ReportTest(unittest.TestCase):
         self.assertFalse(partial["finder"])
         self.assertIn("127", partial["note"])
 
+    def test_crash_in_the_trial_run_is_listed_as_crashed(self):
+        crash = self.res["impls"]["rmt_crash"]
+        self.assertFalse(crash["usable"])
+        self.assertIn("crashed in its trial run", crash["note"])
+        self.assertIn("0xc0000005", crash["note"])
+
     def test_table_has_a_column_per_implementation(self):
         text = report.table(self.res)
         head = next(line for line in text.splitlines() if "rmref RmGetList" in line)
@@ -80,13 +88,13 @@ class ReportTest(unittest.TestCase):
             with open(os.path.join(d, "bench.svg"), "w") as f:
                 f.write(report.plot.svg(self.res))
             ET.parse(os.path.join(d, "bench.svg"))
-            problems = report.check(d, 2)
+            problems = report.check(d, 3)
             self.assertEqual([p for p in problems if "suite" not in p], [])
-            self.assertTrue(any("3 --dll" in p for p in report.check(d, 3)))
+            self.assertTrue(any("4 --dll" in p for p in report.check(d, 4)))
             self.res["getlist"]["rmt_blind"]["points"][0]["verdict"] = "ok"
             with open(os.path.join(d, "results.json"), "w") as f:
                 json.dump(self.res, f)
-            self.assertTrue(any("rmt_blind" in p for p in report.check(d, 2)))
+            self.assertTrue(any("rmt_blind" in p for p in report.check(d, 3)))
 
 
 if __name__ == "__main__":
