@@ -157,7 +157,7 @@ def svg(res):
     flagged = ["%s: %s" % (n, i.get("note", "")) for n, i in res.get("impls", {}).items()
                if n != "rmref" and not i.get("finder")]
     for i, text in enumerate(flagged):
-        out.append('<text x="590" y="%d" font-size="11" fill="#a00">not timed as a finder: %s</text>'
+        out.append('<text x="590" y="%d" font-size="11" fill="#a00">%s</text>'
                    % (TOP + PANEL_H + 74 + 14 * i, escape(text)))
     # the other figures, one line each
     notes = []

@@ -30,8 +30,8 @@ PYTHON=${PYTHON:-python3}
 die() { printf 'bench: error: %s\n' "$*" >&2; exit 2; }
 say() { printf 'bench: %s\n' "$*" >&2; }
 
-BUILD= BIN=${RMC_BENCH_BIN:-} PREFIX=${RMC_BENCH_PREFIX:-} OUT=
-REPS=5 SUITE_REPS= LOCKERS=1,8,32,128 FILES=1,100,1000,5000 SUITE=1 SMOKE= OVERHEAD=1 NDLL=0
+BUILD='' BIN=${RMC_BENCH_BIN:-} PREFIX=${RMC_BENCH_PREFIX:-} OUT=''
+REPS=5 SUITE_REPS='' LOCKERS=1,8,32,128 FILES=1,100,1000,5000 SUITE=1 SMOKE='' OVERHEAD=1 NDLL=0
 if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then BUILD=$1; shift; fi
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -113,15 +113,15 @@ run_bg() {
 
 # The --dll paths as rmbench sees them: a Unix path must exist and is translated; a Windows path
 # (a drive letter or a backslash in it) is passed as it is.
-i=1
+i=1 d=''
 while [ "$i" -le "$NDLL" ]; do
     eval "d=\$DLL_$i"
     case "$d" in
-        [A-Za-z]:*|*\\*) w=$d;;
+        [A-Za-z]:*|*\\*) ;;
         *) [ -f "$d" ] || die "--dll $d: no such file"
-           w=$(winpath "$(cd "$(dirname "$d")" && pwd)/$(basename "$d")");;
+           d=$(winpath "$(cd "$(dirname "$d")" && pwd)/$(basename "$d")");;
     esac
-    eval "DLLW_$i=\$w"
+    eval "DLLW_$i=\$d"
     i=$((i + 1))
 done
 
