@@ -84,11 +84,26 @@ typedef struct impl {
     rm_get_list_fn get_list;
 } impl;
 
+/* An implementation's name in the outputs: its file name without folder and ".dll", in
+ * letters, digits, '-', '_' and '.' (anything else becomes '_'). */
+void impl_name_from(const WCHAR *path, char *out, size_t n);
 /* dll NULL: the platform's DLL, by name. */
 DWORD impl_load(impl *im, const char *name, const WCHAR *dll);
 /* The calls benchmarked here are ones Wine's stub implements (it raises only in others). */
 DWORD impl_session_with_files(impl *im, const WCHAR *const *files, size_t m, size_t batch, DWORD *session,
                               double *register_ms, WCHAR key[CCH_RM_SESSION_KEY + 1]);
 DWORD impl_get_list(impl *im, DWORD session, RM_PROCESS_INFO *buf, UINT cap, UINT *count, double *ms);
+
+/* ---- the trial run of a --dll in a child process (trial.c) ------------------------------ */
+
+/* 0 when the child loaded the DLL and made the four calls; else its exit code (an exception
+ * code when it crashed, the load error, ERROR_TIMEOUT when it hung) with *what saying which. */
+DWORD trial_run(const WCHAR *dll, const WCHAR *work, DWORD timeout_ms, const char **what);
+int trial_child(const WCHAR *dll, const WCHAR *work);
+
+/* ---- the runner's per-case overhead, step by step (overhead.c) -------------------------- */
+
+int overhead_run(const WCHAR *bin_dir, const WCHAR *out, const WCHAR *work, size_t reps);
+int overhead_load_child(const WCHAR *dll);   /* exit code: LoadLibrary's time in microseconds */
 
 #endif

@@ -3,6 +3,23 @@
 #include "bench.h"
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
+
+void impl_name_from(const WCHAR *path, char *out, size_t n)
+{
+    const WCHAR *base = path;
+    for (const WCHAR *c = path; *c; c++) if (*c == L'\\' || *c == L'/' || *c == L':') base = c + 1;
+    size_t len = wcslen(base), k = 0;
+    if (len > 4 && !_wcsicmp(base + len - 4, L".dll")) len -= 4;
+    for (size_t i = 0; i < len && k + 1 < n; i++) {
+        WCHAR ch = base[i];
+        int ok = (ch >= L'a' && ch <= L'z') || (ch >= L'A' && ch <= L'Z') || (ch >= L'0' && ch <= L'9') ||
+                 ch == L'-' || ch == L'_' || ch == L'.';
+        out[k++] = ok ? (char)ch : '_';
+    }
+    if (!k && n > 4) memcpy(out, "dll", 4), k = 3;
+    if (n) out[k] = 0;
+}
 
 DWORD impl_load(impl *im, const char *name, const WCHAR *dll)
 {

@@ -81,7 +81,9 @@ void jb_wstr(jbuf *b, const char *key, const WCHAR *value)
 void jb_num(jbuf *b, const char *key, double value)
 {
     jb_sep(b);
-    jb_printf(b, "\"%s\": %.6g", key, value);
+    /* whole numbers in full: error and exception codes (0xC0000005) must survive */
+    if (value == (double)(long long)value && value < 9e15 && value > -9e15) jb_printf(b, "\"%s\": %lld", key, (long long)value);
+    else jb_printf(b, "\"%s\": %.6g", key, value);
 }
 
 void jb_samples(jbuf *b, const char *key, const double *v, size_t n)

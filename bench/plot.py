@@ -5,7 +5,7 @@ import math
 from xml.sax.saxutils import escape
 
 COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
-W, H = 1040, 540
+W, H = 1040, 620
 PANEL_W, PANEL_H = 400, 340
 TOP = 88
 
@@ -80,7 +80,7 @@ def _series(out, ax, pts, colour, dashed, value, spread=None):
     coords = [(ax.x(p["files"]), ax.y(value(p))) for p in pts if value(p) is not None]
     if len(coords) > 1:
         out.append('<polyline fill="none" stroke="%s" stroke-width="2"%s points="%s"/>'
-                   % (colour, ' stroke-dasharray="6 4"' if dashed else "",
+                   % (colour, (' stroke-dasharray="%s"' % (dashed if isinstance(dashed, str) else "6 4")) if dashed else "",
                       " ".join("%.1f,%.1f" % c for c in coords)))
     for p in pts:
         v = value(p)
@@ -90,7 +90,8 @@ def _series(out, ax, pts, colour, dashed, value, spread=None):
         if spread and spread(p):
             lo, hi = spread(p)
             out.append('<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s"/>' % (x, ax.y(lo), x, ax.y(hi), colour))
-        shape = ('<rect x="%.1f" y="%.1f" width="7" height="7" fill="white" stroke="%s"/>' % (x - 3.5, y - 3.5, colour)) if dashed \
+        shape = ('<path d="M%.1f %.1fl4 7h-8z" fill="white" stroke="%s"/>' % (x, y - 4, colour)) if isinstance(dashed, str) \
+            else ('<rect x="%.1f" y="%.1f" width="7" height="7" fill="white" stroke="%s"/>' % (x - 3.5, y - 3.5, colour)) if dashed \
             else ('<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"/>' % (x, y, colour))
         out.append(shape)
 
@@ -117,9 +118,16 @@ def svg(res):
            "registered files M", "time per call (ms)", "RmGetList (solid) and floor (dashed)")
     tm = lambda p: p["time_ms"]["median"] if p.get("time_ms") else None  # noqa: E731
     sp = lambda p: (p["time_ms"]["min"], p["time_ms"]["max"]) if p.get("time_ms") else None  # noqa: E731
+    # every other implementation that found what it should: its own series, each its own dash
+    # pattern (triangles); one that did not is listed below, flagged, never drawn as a time
+    dashes = ("1 3", "8 3 1 3", "2 2", "12 4", "4 1 1 1")
+    others = [(n, g) for n, g in res["getlist"].items() if n != "rmref"]
+    timed = [(n, g, dashes[i % len(dashes)]) for i, (n, g) in enumerate(others) if g.get("finder", True)]
     for n in lockers:
         _series(out, ax, [p for p in fl if p["lockers"] == n], colour[n], True, tm, sp)
         _series(out, ax, [p for p in rm if p["lockers"] == n], colour[n], False, tm, sp)
+        for _, g, dash in timed:
+            _series(out, ax, [p for p in g["points"] if p["lockers"] == n], colour[n], dash, tm, sp)
 
     ratios = [p["ratio_to_floor"] for p in rm if p.get("ratio_to_floor")] + [1.5]
     ratios += [r for p in rm if p.get("ratio_range") for r in p["ratio_range"]]
@@ -141,6 +149,16 @@ def svg(res):
         out.append('<rect x="%d" y="%d" width="14" height="4" fill="%s"/>' % (lx, TOP + PANEL_H + 52, colour[n]))
         out.append('<text x="%d" y="%d" font-size="12">N=%d</text>' % (lx + 18, TOP + PANEL_H + 58, n))
         lx += 80
+    for i, (name, _, dash) in enumerate(timed):
+        y = TOP + PANEL_H + 74 + 16 * i
+        out.append('<line x1="90" y1="%d" x2="120" y2="%d" stroke="#000" stroke-width="2" stroke-dasharray="%s"/>'
+                   % (y, y, dash))
+        out.append('<text x="126" y="%d" font-size="12">%s RmGetList</text>' % (y + 4, escape(name)))
+    flagged = ["%s: %s" % (n, i.get("note", "")) for n, i in res.get("impls", {}).items()
+               if n != "rmref" and not i.get("finder")]
+    for i, text in enumerate(flagged):
+        out.append('<text x="590" y="%d" font-size="11" fill="#a00">%s</text>'
+                   % (TOP + PANEL_H + 74 + 14 * i, escape(text)))
     # the other figures, one line each
     notes = []
     reg = res.get("register", {}).get("rmref", [])

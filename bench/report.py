@@ -16,8 +16,9 @@ import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import plot  # noqa: E402  (bench/plot.py: the SVG)
+import report_impls  # noqa: E402  (bench/report_impls.py: --dll implementations, per-case overhead)
 
-SCHEMA = 1
+SCHEMA = 2    # 2: "impls", "overhead", a verdict per RmGetList point
 RATIO_TARGET = 1.5
 SUITE_TARGET_S = 60.0
 # The interaction share (see additivity()) above which cost is said to grow with the product.
@@ -311,18 +312,19 @@ def table(res):
     lines = []
     reps = res["reps"]
     lines.append("RmGetList and the floor, ms: median [min-max] of %d repetitions%s" % (reps, " (SMOKE RUN)" if res["smoke"] else ""))
-    head = ("N", "M", "floor", "rmref RmGetList", "ratio", "system (stub)", "found r/f/exp")
+    names = [n for n in report_impls.others(res) if n in res["getlist"]]
+    head = ("N", "M", "floor", "rmref RmGetList", "ratio") + tuple(names) + ("found r/f/exp",)
     rows = [head]
     rm = res["getlist"].get("rmref", {}).get("points", [])
-    sy = {(p["lockers"], p["files"]): p for p in res["getlist"].get("system", {}).get("points", [])}
+    other = {n: {(p["lockers"], p["files"]): p for p in res["getlist"][n]["points"]} for n in names}
     fl = {(p["lockers"], p["files"]): p for p in res["floor"]["points"]}
     for p in rm:
         k = (p["lockers"], p["files"])
-        f, s = fl.get(k), sy.get(k)
+        f = fl.get(k)
         rows.append((str(k[0]), str(k[1]), fmt_stat(f and f["time_ms"]), fmt_stat(p["time_ms"]),
-                     ("%.2fx" % p["ratio_to_floor"]) if p.get("ratio_to_floor") else "-",
-                     fmt_stat(s and s["time_ms"]),
-                     "%d/%s/%d" % (p["found"], f["found"] if f else "-", p["expected"])))
+                     ("%.2fx" % p["ratio_to_floor"]) if p.get("ratio_to_floor") else "-")
+                    + tuple(report_impls.cell(other[n].get(k), fmt_stat) for n in names)
+                    + ("%d/%s/%d" % (p["found"], f["found"] if f else "-", p["expected"]),))
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     for r in rows:
         lines.append("  " + "  ".join(c.rjust(w) if i != 3 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
@@ -373,13 +375,13 @@ def table(res):
     lines.append("RmRegisterResources")
     for name, regs in res["register"].items():
         for r in regs:
-            lines.append("  %-7s %5d files in batches of %-5d %s ms total, %s ms per 1000 files"
+            lines.append("  %-12s %5d files in batches of %-5d %s ms total, %s ms per 1000 files"
                          % (name, r["files"], r["batch"], fmt_stat(r["time_ms"]), fmt_stat(r["per_1000_files_ms"])))
     lines.append("Peak memory of a process holding a session (PeakWorkingSetSize / PeakPagefileUsage, MB)")
     for name, m in res["memory"].items():
         for phase in ("before_load", "holding_session", "after_getlist"):
             ph = m.get(phase, {})
-            lines.append("  %-7s %5d files  %-16s %s / %s" % (name, m["files"], phase,
+            lines.append("  %-12s %5d files  %-16s %s / %s" % (name, m["files"], phase,
                                                              fmt_stat(ph.get("peak_working_set_mb")), fmt_stat(ph.get("peak_pagefile_mb"))))
     s = res.get("suite")
     if s and s.get("wall_s"):
@@ -390,6 +392,7 @@ def table(res):
     if res["lockers"]:
         lines.append("Lockers: " + ", ".join("%d started in %.0f ms, %d left alive" % (l["lockers"], l["start_ms"], l["left_alive"])
                                               for l in res["lockers"]))
+    lines.extend(report_impls.table_lines(res, fmt_stat, fmt_num))
     lines.append("")
     lines.append("Targets")
     for t in res["targets"]:
@@ -432,13 +435,15 @@ def build(raw, suite_rows, smoke):
                       "getlist": {name: ordered(pts) for name, pts in impls_one.items()}},
         "profile": profile_figures(raw, floor, impls.get("rmref", {})),
     }
+    res["impls"] = report_impls.impl_figures(raw, res["getlist"])
+    res["overhead"] = report_impls.overhead_figures(raw)
     if "system" in res["getlist"]:
         res["getlist"]["system"]["note"] = system_note(impls)
     res["targets"] = targets(impls, add, suite, smoke)
     return res
 
 
-def check(out_dir):
+def check(out_dir, dlls=None):
     """The smoke test's assertions: the outputs exist and are well-formed (never timings)."""
     problems = []
     try:
@@ -466,6 +471,10 @@ def check(out_dir):
         problems.append("results.json: no locker runs")
     if "rmref" not in res.get("memory", {}):
         problems.append("results.json: no memory figure for rmref")
+    problems += report_impls.check(res)
+    asked = [n for n in res.get("impls", {}) if n not in ("rmref", "system")]
+    if dlls is not None and len(asked) != dlls:
+        problems.append("results.json: %d --dll implementation(s) asked for, %d reported (%s)" % (dlls, len(asked), asked))
     if not res.get("suite") or not res["suite"].get("wall_s"):
         problems.append("results.json: no suite timing")
     try:
@@ -490,9 +499,10 @@ def main(argv=None):
     ap.add_argument("--out")
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--check", metavar="DIR")
+    ap.add_argument("--dlls", type=int, help="with --check: how many --dll implementations the run was given")
     a = ap.parse_args(argv)
     if a.check:
-        problems = check(a.check)
+        problems = check(a.check, a.dlls)
         for p in problems:
             print("bench: check: " + p, file=sys.stderr)
         print("bench: outputs %s" % ("well-formed" if not problems else "NOT well-formed"), file=sys.stderr)

@@ -4,12 +4,20 @@
  *
  *   rmbench grid   --bin DIR --out FILE [--lockers 1,8,32,128] [--files 1,100,1000,5000]
  *                  [--reps 5] [--batch 100] [--work DIR] [--no-system] [--no-memory] [--no-profile]
- *   rmbench memory --dll PATH|--system --files M --batch B --work DIR --out FILE   (one child)
+ *                  [--dll PATH]...
+ *   rmbench memory --dll PATH|--system --name NAME --files M --batch B --work DIR --out FILE  (one child)
+ *   rmbench overhead --bin DIR --out FILE [--reps 5] [--work DIR]    (overhead.c)
+ *   rmbench load --dll PATH                                           (one child of overhead)
+ *   rmbench trial --dll PATH --work DIR                               (one child per --dll, trial.c)
  *
  * grid: RmRegisterResources cost, peak memory (children running `memory`), then for each
  * locker count N (lockers.c) and registered-file count M: the floor (floor.c), rmref.dll's
  * RmGetList and the platform DLL's, interleaved repetition by repetition so that noise from
- * the other users of the machine falls on all three alike.
+ * the other users of the machine falls on all three alike. Every --dll is one more
+ * implementation timed beside them (named after its file); rmref's step replay (profile.c)
+ * reads rmref's own store and so runs for rmref.dll from --bin only. An implementation that
+ * cannot be loaded, or crashes or hangs in a trial run in a child process first (trial.c), is
+ * recorded ("kind": "impl" with its error) and left out of the timings.
  *
  * The M registered files are the files of min(M, N) lockers plus existing files nobody holds,
  * so a correct detector finds exactly min(M, N) processes; every result records what it found. */
@@ -22,9 +30,13 @@
 #include <wchar.h>
 
 #define MAX_POINTS 16
+#define MAX_DLLS 8
+#define MAX_IMPLS (MAX_DLLS + 2)
 
 typedef struct options {
-    const WCHAR *mode, *bin, *out, *work, *dll;
+    const WCHAR *mode, *bin, *out, *work, *dll, *name;
+    const WCHAR *dlls[MAX_DLLS];
+    size_t ndlls;
     size_t lockers[MAX_POINTS], nlockers;
     size_t files[MAX_POINTS], nfiles;
     size_t reps, batch, memory_files;
@@ -35,8 +47,10 @@ static int usage(const char *why)
 {
     fprintf(stderr, "rmbench: %s\n"
             "usage: rmbench grid --bin DIR --out FILE [--lockers LIST] [--files LIST] [--reps N] [--batch N]\n"
-            "                    [--work DIR] [--no-system] [--no-memory] [--no-profile]\n"
-            "       rmbench memory (--dll PATH | --system) --files M --batch B --work DIR --out FILE\n", why);
+            "                    [--work DIR] [--no-system] [--no-memory] [--no-profile] [--dll PATH]...\n"
+            "       rmbench memory (--dll PATH | --system) --name NAME --files M --batch B --work DIR --out FILE\n"
+            "       rmbench overhead --bin DIR --out FILE [--reps N] [--work DIR]\n"
+            "       rmbench load --dll PATH\n", why);
     return 2;
 }
 
@@ -73,7 +87,11 @@ static int parse(int argc, WCHAR **argv, options *o)
         if (!wcscmp(a, L"--bin")) o->bin = v;
         else if (!wcscmp(a, L"--out")) o->out = v;
         else if (!wcscmp(a, L"--work")) o->work = v;
-        else if (!wcscmp(a, L"--dll")) o->dll = v;
+        else if (!wcscmp(a, L"--dll")) {
+            if (o->ndlls == MAX_DLLS) return 0;
+            o->dll = o->dlls[o->ndlls++] = v;
+        }
+        else if (!wcscmp(a, L"--name")) o->name = v;
         else if (!wcscmp(a, L"--reps")) o->reps = wcstoul(v, NULL, 10);
         else if (!wcscmp(a, L"--batch")) o->batch = wcstoul(v, NULL, 10);
         else if (!wcscmp(a, L"--lockers")) { if (!(o->nlockers = parse_list(v, o->lockers))) return 0; }
@@ -85,7 +103,7 @@ static int parse(int argc, WCHAR **argv, options *o)
     }
     if (!o->nlockers) { size_t d[] = {1, 8, 32, 128}; memcpy(o->lockers, d, sizeof d); o->nlockers = 4; }
     if (!o->nfiles) { size_t d[] = {1, 100, 1000, 5000}; memcpy(o->files, d, sizeof d); o->nfiles = 4; }
-    return o->out && o->reps && o->batch;
+    return (o->out || !wcscmp(o->mode, L"load") || !wcscmp(o->mode, L"trial")) && o->reps && o->batch;
 }
 
 static size_t max_of(const size_t *v, size_t n)
@@ -192,12 +210,12 @@ static void bench_memory(const options *o, const impl *im, const WCHAR *work)
     WCHAR self[MAX_PATH], cmd[4 * MAX_PATH];
     GetModuleFileNameW(NULL, self, MAX_PATH);
     for (size_t r = 0; r < o->reps; r++) {
-        if (im->name[0] == 's')
-            _snwprintf(cmd, 4 * MAX_PATH, L"\"%ls\" memory --system --files %u --batch %u --work \"%ls\" --out \"%ls\"",
+        if (!strcmp(im->name, "system"))
+            _snwprintf(cmd, 4 * MAX_PATH, L"\"%ls\" memory --system --name system --files %u --batch %u --work \"%ls\" --out \"%ls\"",
                        self, (unsigned)o->memory_files, (unsigned)o->batch, work, o->out);
         else
-            _snwprintf(cmd, 4 * MAX_PATH, L"\"%ls\" memory --dll \"%ls\" --files %u --batch %u --work \"%ls\" --out \"%ls\"",
-                       self, im->path, (unsigned)o->memory_files, (unsigned)o->batch, work, o->out);
+            _snwprintf(cmd, 4 * MAX_PATH, L"\"%ls\" memory --dll \"%ls\" --name %hs --files %u --batch %u --work \"%ls\" --out \"%ls\"",
+                       self, im->path, im->name, (unsigned)o->memory_files, (unsigned)o->batch, work, o->out);
         STARTUPINFOW si = { sizeof si };
         PROCESS_INFORMATION pi;
         if (!CreateProcessW(self, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
@@ -222,14 +240,16 @@ static void memory_fields(jbuf *b, const char *key)
 
 static int memory_child(const options *o)
 {
+    char name[64];
+    impl_name_from(o->system ? L"system" : o->name ? o->name : L"rmref", name, sizeof name);
     jbuf b = {0};
     jb_str(&b, "kind", "memory");
-    jb_str(&b, "impl", o->system ? "system" : "rmref");
+    jb_str(&b, "impl", name);
     jb_num(&b, "files", (double)o->memory_files);
     memory_fields(&b, "before_load");
     WCHAR **files = make_free_files(o->work, o->memory_files, 0);   /* the parent made them */
     impl im;
-    DWORD rc = files ? impl_load(&im, o->system ? "system" : "rmref", o->system ? NULL : o->dll) : ERROR_OUTOFMEMORY;
+    DWORD rc = files ? impl_load(&im, name, o->system ? NULL : o->dll) : ERROR_OUTOFMEMORY;
     DWORD session = 0;
     if (!rc) rc = impl_session_with_files(&im, (const WCHAR *const *)files, o->memory_files, o->batch, &session, NULL, NULL);
     if (!rc) {
@@ -289,9 +309,9 @@ static void run_point(const options *o, impl **ims, size_t nims, const lockers *
     UINT cap = (UINT)(n + 64);
     RM_PROCESS_INFO *info = malloc(cap * sizeof *info);
 
-    point_samples ps[4] = {{0}};
-    DWORD session[4] = {0};
-    WCHAR key[4][CCH_RM_SESSION_KEY + 1];
+    point_samples ps[MAX_IMPLS] = {{0}};
+    DWORD session[MAX_IMPLS] = {0};
+    WCHAR key[MAX_IMPLS][CCH_RM_SESSION_KEY + 1];
     for (size_t k = 0; k < nims; k++) {
         ps[k].ms = calloc(o->reps, sizeof(double));
         ps[k].rc = impl_session_with_files(ims[k], files, m, o->batch, &session[k], &ps[k].register_ms, key[k]);
@@ -337,7 +357,8 @@ static void run_point(const options *o, impl **ims, size_t nims, const lockers *
     jb_samples(&b, "match_ms", f_match, o->reps);
     out_line(o->out, &b);
     for (size_t k = 0; k < nims; k++) write_getlist(o, ims[k], n, m, nlocked, variant, &ps[k]);
-    if (profile && !ps[0].rc) profile_point(o->out, o->reps, key[0], files, m, ps[0].found, n);
+    /* the replay reads rmref's store: for rmref.dll (index 0) only, never for another DLL */
+    if (profile && !ps[0].rc && !strcmp(ims[0]->name, "rmref")) profile_point(o->out, o->reps, key[0], files, m, ps[0].found, n);
     for (size_t k = 0; k < nims; k++) {
         if (session[k] && !ps[k].rc) ims[k]->end(session[k]);
         free(ps[k].ms);
@@ -348,6 +369,24 @@ static void run_point(const options *o, impl **ims, size_t nims, const lockers *
     free(f_total); free(f_snap); free(f_mod); free(f_res); free(f_match);
     free(info);
     free(files);
+}
+
+/* Each implementation asked for, loaded or not: the report lists the unusable ones. */
+static void write_impl(const options *o, const impl *im, DWORD load_rc, const char *trial)
+{
+    jbuf b = {0};
+    jb_str(&b, "kind", "impl");
+    jb_str(&b, "impl", im->name);
+    jb_wstr(&b, "path", im->path);
+    jb_num(&b, "load_rc", load_rc);
+    if (trial) jb_str(&b, "trial", trial);      /* the trial run in a child (trial.c) */
+    out_line(o->out, &b);
+}
+
+static int name_taken(const impl *loaded, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++) if (loaded[i].name && !strcmp(loaded[i].name, name)) return 1;
+    return !strcmp(name, "rmref") || !strcmp(name, "system") || !strcmp(name, "floor");
 }
 
 static int grid(const options *o)
@@ -362,19 +401,45 @@ static int grid(const options *o)
     WCHAR **free_files = make_free_files(work, max_m, 1);
     if (!free_files) { bench_log("cannot create %u files in the work folder", (unsigned)max_m); return 3; }
 
-    impl rmref, sys, *ims[2];
+    static impl loaded[MAX_IMPLS];
+    static char names[MAX_DLLS][64];
+    impl *ims[MAX_IMPLS], *rmref = &loaded[0], *sys = &loaded[1];
     size_t nims = 0;
     _snwprintf(rmref_path, MAX_PATH, L"%ls\\rmref.dll", o->bin);
-    if ((err = impl_load(&rmref, "rmref", rmref_path))) { bench_log("cannot load %ls (error %lu)", rmref_path, err); return 3; }
-    ims[nims++] = &rmref;
+    if ((err = impl_load(rmref, "rmref", rmref_path))) { bench_log("cannot load %ls (error %lu)", rmref_path, err); return 3; }
+    ims[nims++] = rmref;
+    write_impl(o, rmref, 0, NULL);
     if (!o->no_system) {
-        if ((err = impl_load(&sys, "system", NULL))) bench_log("the platform's rstrtmgr.dll is unusable (error %lu)", err);
-        else ims[nims++] = &sys;
+        if ((err = impl_load(sys, "system", NULL))) bench_log("the platform's rstrtmgr.dll is unusable (error %lu)", err);
+        else ims[nims++] = sys;
+        write_impl(o, sys, err, NULL);
+    }
+    for (size_t d = 0; d < o->ndlls; d++) {
+        /* named after its file; a second DLL of the same name gets "-2", "-3", ... */
+        impl_name_from(o->dlls[d], names[d], sizeof names[d]);
+        for (int copy = 2; name_taken(loaded, 2 + d, names[d]); copy++) {
+            impl_name_from(o->dlls[d], names[d], sizeof names[d] - 4);
+            snprintf(names[d] + strlen(names[d]), 4, "-%d", copy);
+        }
+        impl *im = &loaded[2 + d];
+        const char *trial = "passed";
+        err = trial_run(o->dlls[d], work, 30000, &trial);
+        if (!err) err = impl_load(im, names[d], o->dlls[d]);
+        else memset(im, 0, sizeof *im), im->name = names[d];
+        if (err) {
+            bench_log("%ls cannot be benchmarked: its trial run %s (%#lx): left out of the timings", o->dlls[d],
+                      trial, err);
+            wcsncpy(im->path, o->dlls[d], MAX_PATH - 1);
+        }
+        else ims[nims++] = im;
+        write_impl(o, im, err, trial);
     }
     jbuf b = {0};
     jb_str(&b, "kind", "run");
     jb_wstr(&b, "work", work);
-    for (size_t k = 0; k < nims; k++) jb_wstr(&b, ims[k]->name[0] == 'r' ? "rmref_path" : "system_path", ims[k]->path);
+    for (size_t k = 0; k < nims; k++)
+        if (!strcmp(ims[k]->name, "rmref") || !strcmp(ims[k]->name, "system"))
+            jb_wstr(&b, ims[k]->name[0] == 'r' ? "rmref_path" : "system_path", ims[k]->path);
     jb_num(&b, "reps", (double)o->reps);
     jb_num(&b, "batch", (double)o->batch);
     SYSTEM_INFO si;
@@ -427,6 +492,18 @@ int wmain(int argc, WCHAR **argv)
     if (!wcscmp(o.mode, L"memory")) {
         if (!o.work || (!o.dll && !o.system)) return usage("memory needs --work and --dll or --system");
         return memory_child(&o);
+    }
+    if (!wcscmp(o.mode, L"overhead")) {
+        if (!o.bin) return usage("overhead needs --bin");
+        return overhead_run(o.bin, o.out, o.work, o.reps);
+    }
+    if (!wcscmp(o.mode, L"trial")) {
+        if (!o.dll || !o.work) return usage("trial needs --dll and --work");
+        return trial_child(o.dll, o.work);
+    }
+    if (!wcscmp(o.mode, L"load")) {
+        if (!o.dll) return usage("load needs --dll");
+        return overhead_load_child(o.dll);
     }
     return usage("unknown mode");
 }

@@ -13,6 +13,9 @@
 #       --lockers LIST    locker process counts (default 1,8,32,128)
 #       --files LIST      registered file counts (default 1,100,1000,5000)
 #       --no-suite        skip the full-suite timing
+#       --dll PATH        one more implementation to time beside rmref and the floor (repeatable;
+#                         a Windows path such as C:\windows\system32\rstrtmgr.dll is taken as is)
+#       --no-overhead     skip the runner's per-case overhead, step by step
 #       --smoke           the smallest size (1 locker, 1 file, 2 repetitions, a few cases), then
 #                         check that the outputs are produced and well-formed; what CTest runs
 #
@@ -28,7 +31,7 @@ die() { printf 'bench: error: %s\n' "$*" >&2; exit 2; }
 say() { printf 'bench: %s\n' "$*" >&2; }
 
 BUILD='' BIN=${RMC_BENCH_BIN:-} PREFIX=${RMC_BENCH_PREFIX:-} OUT=''
-REPS=5 SUITE_REPS='' LOCKERS=1,8,32,128 FILES=1,100,1000,5000 SUITE=1 SMOKE=
+REPS=5 SUITE_REPS='' LOCKERS=1,8,32,128 FILES=1,100,1000,5000 SUITE=1 SMOKE='' OVERHEAD=1 NDLL=0
 if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then BUILD=$1; shift; fi
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -40,8 +43,11 @@ while [ $# -gt 0 ]; do
         --lockers) [ $# -ge 2 ] || die "--lockers needs a list"; LOCKERS=$2; shift 2;;
         --files) [ $# -ge 2 ] || die "--files needs a list"; FILES=$2; shift 2;;
         --no-suite) SUITE=; shift;;
+        --no-overhead) OVERHEAD=; shift;;
+        --dll) [ $# -ge 2 ] || die "--dll needs a path"
+               NDLL=$((NDLL + 1)); eval "DLL_$NDLL=\$2"; shift 2;;
         --smoke) SMOKE=1; shift;;
-        -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
+        -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
         *) die "unknown option: $1";;
     esac
 done
@@ -54,6 +60,8 @@ if [ -n "$BUILD" ]; then
     PREFIX=${PREFIX:-$BUILD/wineprefix}
     OUT=${OUT:-$BUILD/bench}
 fi
+# Wine wants an absolute prefix
+case "$PREFIX" in ''|/*) ;; *) PREFIX=$PWD/$PREFIX;; esac
 [ -n "$BIN" ] || die "give the build root (./rmc bench does) or --bin DIR"
 [ -f "$BIN/rmbench.exe" ] || die "no rmbench.exe in $BIN (build first)"
 [ -f "$BIN/rmref.dll" ] || die "no rmref.dll in $BIN"
@@ -104,14 +112,40 @@ run_bg() {
     return $rc
 }
 
+# The --dll paths as rmbench sees them: a Unix path must exist and is translated; a Windows path
+# (a drive letter or a backslash in it) is passed as it is.
+i=1 d=''
+while [ "$i" -le "$NDLL" ]; do
+    eval "d=\$DLL_$i"
+    case "$d" in
+        [A-Za-z]:*|*\\*) ;;
+        *) [ -f "$d" ] || die "--dll $d: no such file"
+           d=$(winpath "$(cd "$(dirname "$d")" && pwd)/$(basename "$d")");;
+    esac
+    eval "DLLW_$i=\$d"
+    i=$((i + 1))
+done
+
 RAW=$OUT/raw.jsonl
 SUITE_RAW=$OUT/suite.jsonl
 rm -f "$RAW" "$SUITE_RAW" "$OUT/results.json" "$OUT/bench.svg" "$OUT/table.txt"
 failed=0
 
-say "grid: lockers $LOCKERS × files $FILES, $REPS repetitions"
-run_bg "$BIN/rmbench.exe" grid --bin "$(winpath "$BIN")" --out "$(winpath "$RAW")" \
-    --lockers "$LOCKERS" --files "$FILES" --reps "$REPS" || { say "rmbench exited with $rc"; failed=1; }
+say "grid: lockers $LOCKERS × files $FILES, $REPS repetitions, $NDLL more DLL(s)"
+set -- "$BIN/rmbench.exe" grid --bin "$(winpath "$BIN")" --out "$(winpath "$RAW")" \
+    --lockers "$LOCKERS" --files "$FILES" --reps "$REPS"
+i=1
+while [ "$i" -le "$NDLL" ]; do
+    eval "set -- \"\$@\" --dll \"\$DLLW_$i\""
+    i=$((i + 1))
+done
+run_bg "$@" || { say "rmbench exited with $rc"; failed=1; }
+
+if [ -n "$OVERHEAD" ]; then
+    say "the runner's per-case overhead, step by step, $REPS repetitions"
+    run_bg "$BIN/rmbench.exe" overhead --bin "$(winpath "$BIN")" --out "$(winpath "$RAW")" --reps "$REPS" \
+        || { say "rmbench overhead exited with $rc"; failed=1; }
+fi
 
 if [ -n "$SUITE" ]; then
     suite_jobs=4    # as ./rmc conform runs the suite
@@ -140,6 +174,6 @@ set -- "$PYTHON" "$HERE/report.py" --raw "$RAW" --out "$OUT"
 [ -n "$SMOKE" ] && set -- "$@" --smoke
 "$@" || failed=1
 if [ -n "$SMOKE" ]; then
-    "$PYTHON" "$HERE/report.py" --check "$OUT" || failed=1
+    "$PYTHON" "$HERE/report.py" --check "$OUT" --dlls "$NDLL" || failed=1
 fi
 exit $failed
