@@ -398,7 +398,7 @@ const rmc_case rmc_cases_filters[] = {
     RMC_CASE("filters.no_restart_service", "RmNoRestart on a service: stopped by RmShutdown, not started by RmRestart, RmStatusRestartMasked",
              "§8.7", "doc", .exports = SDN | RMX(Restart), .needs = RMC_CAP_SERVICES, .timeout_s = 90, .body = no_restart_service),
     RMC_CASE("filters.no_restart_app", "RmNoRestart on a restart-registered application: stopped, not restarted, RmStatusRestartMasked",
-             "§8.7", "doc", .exports = SDN | RMX(Restart), .needs = RMC_CAP_WINDOWS | RMC_CAP_RESTART_READ, .timeout_s = 150,
+             "§8.7", "doc", .exports = SDN | RMX(Restart), .needs = RMC_CAP_WINDOWS | RMC_CAP_RESTART_READ | RMC_CAP_UNELEVATED, .timeout_s = 150,
              .body = no_restart_app),
     RMC_CASE("filters.latest_wins", "The most recent RmAddFilter for a target replaces the earlier one", "§8.9", "doc",
              .exports = SDN | RMX(GetFilterList), .needs = RMC_CAP_WINDOWS, .timeout_s = 60, .body = latest_wins),

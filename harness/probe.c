@@ -7,7 +7,7 @@
 #include <winternl.h>
 
 const char *const rmc_cap_names[RMC_CAP_COUNT_] = {
-    "windows", "services", "restart_registration", "handle_enumeration", "admin"};
+    "windows", "services", "restart_registration", "handle_enumeration", "admin", "unelevated"};
 
 /* ---- OS version ------------------------------------------------------------------------------ */
 void os_detect(rmc_osinfo *os)
@@ -154,10 +154,20 @@ static int probe_admin(char *d, size_t n)
     return e.TokenIsElevated != 0;
 }
 
+static int probe_unelevated(char *d, size_t n)
+{
+    int elevated = probe_admin(d, n);
+    if (elevated)
+        snprintf(d, n, "the runner's token is elevated, so are the fixtures it starts, and RmRestart never restarts "
+                       "elevated applications (§8.7): run the suite unelevated to check application restarts");
+    return !elevated;
+}
+
 unsigned platform_probe(rmc_buf *j, char (*details)[256])
 {
     int (*const probes[RMC_CAP_COUNT_])(char *, size_t) = {
-        probe_windows, probe_services, probe_restart_read, probe_handle_enum, probe_admin};
+        probe_windows, probe_services, probe_restart_read, probe_handle_enum, probe_admin,
+        probe_unelevated};
     unsigned caps = 0;
     int first = 1;
     buf_puts(j, "{");

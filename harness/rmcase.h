@@ -33,7 +33,12 @@ enum rmc_capability {
     RMC_CAP_RESTART_READ = 1u << 2,   /* GetApplicationRestartSettings reports registrations */
     RMC_CAP_HANDLE_ENUM = 1u << 3,    /* system handle enumeration works */
     RMC_CAP_ADMIN = 1u << 4,          /* the runner is elevated */
-    RMC_CAP_COUNT_ = 5
+    /* The runner is NOT elevated, so the fixtures it starts are not either. RmRestart never
+     * restarts elevated applications (§8.7, §10.7): a case that expects an application to come
+     * back needs this, or on an elevated runner (a CI image's admin) it would blame the DLL for
+     * following the documentation. */
+    RMC_CAP_UNELEVATED = 1u << 5,
+    RMC_CAP_COUNT_ = 6
 };
 
 /* ---- the implementation's exports ------------------------------------------------------- */

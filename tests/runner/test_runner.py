@@ -203,6 +203,18 @@ class Outputs(unittest.TestCase):
         run("--dll", os.path.join(DLLS, "rmt_partial.dll"), "--case", "exports.documented", "--os", "vista", "--out", out)
         self.assertEqual(results(out)["os"]["name"], "vista")
 
+    def test_app_restart_cases_need_an_unelevated_runner(self):
+        # RmRestart never restarts elevated applications (spec §8.7): on an elevated runner the
+        # fixtures are elevated too, so a case expecting a restart must not judge the DLL there.
+        out = fresh("unelevated")
+        run("--dll", os.path.join(BIN, "rmref.dll"), "--case", "restart.registered_app_restarted", "--out", out)
+        res = results(out)
+        self.assertIn("unelevated", res["platform"])
+        c = case(res, "restart.registered_app_restarted")
+        self.assertEqual(c["status"], "unsupported", c)
+        if not res["platform"]["unelevated"]["available"]:
+            self.assertIn("never restarts elevated applications", c["message"])
+
     def test_killed_run_keeps_finished_cases(self):
         out = fresh("killed")
         cmd = ([EMULATOR] if EMULATOR else []) + [RUNNER, "--dll", os.path.join(DLLS, "rmt_hang.dll"),
