@@ -96,6 +96,16 @@ void rmref_classify(const rmref_proc_facts *f, DWORD pid, const rmref_service_fa
             p->bRestartable = TRUE;
             rmref_wcsncpy0(e->args, f->restart_args, RMREF_CMDLINE_CHARS);
         }
+        /* Documented (§8.7, §10.7, §13.7 item 7): RmRestart never restarts an application
+         * that runs elevated or that does not run as the current user (Run As), even when RM
+         * shut it down. Such an application is reported not restartable, so RmRestart skips
+         * it and RmShutdownOnlyRegistered refuses to stop it. "Current user" is the caller's
+         * user: rmref restarts with the caller's own identity, so an application of any other
+         * account (or one whose account cannot be read) is never started again by it. */
+        if (f->flags & (RMREF_PF_ELEVATED | RMREF_PF_OTHER_USER)) {
+            p->bRestartable = FALSE;
+            e->args[0] = 0;
+        }
         /* another Terminal Services session: RM never crosses sessions */
         if (f->ts_session != (DWORD)RM_INVALID_TS_SESSION && self_ts != (DWORD)RM_INVALID_TS_SESSION &&
             f->ts_session != self_ts) {
