@@ -131,6 +131,32 @@ static void module_identity_once_per_path(void **state)
     assert_int_equal(W.identity_calls, 1 + 3);
 }
 
+/* Spec §21.5 (native, strong), on both routes: while nobody holds the file, 0 entries and no
+ * reasons (§21.1); once the caller itself holds it, exactly one entry, the caller's PID, and
+ * reasons exactly RmRebootReasonDetectedSelf. */
+static void caller_holding_the_file(void **state)
+{
+    for (int kernel = 0; kernel < 2; kernel++) {
+        fake_reset();
+        setup(state);
+        W.kernel_query = kernel;
+        DWORD h = session_with(LIB, NULL);
+        RM_PROCESS_INFO v[4];
+        UINT needed = 9, n = 4;
+        DWORD reasons = 9;
+        assert_int_equal(rmcore_get_list(PF, h, &needed, &n, v, &reasons), 0);
+        assert_int_equal(needed, 0);
+        assert_int_equal(n, 0);
+        assert_int_equal(reasons, 0);
+        fake_proc_find(10)->files[0] = LIB;
+        n = 4;
+        assert_int_equal(rmcore_get_list(PF, h, &needed, &n, v, &reasons), 0);
+        assert_int_equal(n, 1);
+        assert_int_equal(v[0].Process.dwProcessId, 10);
+        assert_int_equal(reasons, RmRebootReasonDetectedSelf);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -140,6 +166,7 @@ int main(void)
         cmocka_unit_test_setup(kernel_refusal_falls_back, setup),
         cmocka_unit_test_setup(other_name_of_the_same_file, setup),
         cmocka_unit_test_setup(module_identity_once_per_path, setup),
+        cmocka_unit_test_setup(caller_holding_the_file, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
