@@ -42,6 +42,15 @@ static void app_name(const rmref_proc_facts *f, DWORD pid, WCHAR *out)
     else rmref_wcsncpy0(out, pid == 4 ? L"System" : L"", CCH_RM_MAX_APP_NAME + 1);
 }
 
+/* In another Terminal Services session than the caller (both known)? RM never crosses
+ * sessions: such a process sets SessionMismatch whether or not the caller may open it (§11.2;
+ * native lists it and sets the reason, §21.7). */
+static int other_session(const rmref_proc_facts *f, DWORD self_ts)
+{
+    return f->ts_session != (DWORD)RM_INVALID_TS_SESSION && self_ts != (DWORD)RM_INVALID_TS_SESSION &&
+           f->ts_session != self_ts;
+}
+
 void rmref_classify(const rmref_proc_facts *f, DWORD pid, const rmref_service_facts *svc,
                     const RM_UNIQUE_PROCESS *self, DWORD self_ts, rmref_entry *e)
 {
@@ -78,6 +87,7 @@ void rmref_classify(const rmref_proc_facts *f, DWORD pid, const rmref_service_fa
     } else if (f->flags & RMREF_PF_OPEN_DENIED) {
         p->ApplicationType = RmCritical;     /* documented: "the current user lacks permission" */
         e->reasons = RmRebootReasonPermissionDenied;
+        if (other_session(f, self_ts)) e->reasons |= RmRebootReasonSessionMismatch;   /* §21.7 */
     } else {
         if (!rmref_wcsicmp(rmref_path_basename(f->image), L"explorer.exe"))
             p->ApplicationType = RmExplorer;
@@ -96,9 +106,18 @@ void rmref_classify(const rmref_proc_facts *f, DWORD pid, const rmref_service_fa
             p->bRestartable = TRUE;
             rmref_wcsncpy0(e->args, f->restart_args, RMREF_CMDLINE_CHARS);
         }
+        /* Documented (§8.7, §10.7, §13.7 item 7): RmRestart never restarts an application
+         * that runs elevated or that does not run as the current user (Run As), even when RM
+         * shut it down. Such an application is reported not restartable, so RmRestart skips
+         * it and RmShutdownOnlyRegistered refuses to stop it. "Current user" is the caller's
+         * user: rmref restarts with the caller's own identity, so an application of any other
+         * account (or one whose account cannot be read) is never started again by it. */
+        if (f->flags & (RMREF_PF_ELEVATED | RMREF_PF_OTHER_USER)) {
+            p->bRestartable = FALSE;
+            e->args[0] = 0;
+        }
         /* another Terminal Services session: RM never crosses sessions */
-        if (f->ts_session != (DWORD)RM_INVALID_TS_SESSION && self_ts != (DWORD)RM_INVALID_TS_SESSION &&
-            f->ts_session != self_ts) {
+        if (other_session(f, self_ts)) {
             e->reasons |= RmRebootReasonSessionMismatch;
             p->bRestartable = FALSE;
         }

@@ -42,6 +42,16 @@ int  rmref_path_may_be_short(const WCHAR *path);
 DWORD rmref_resolve_path(const rmref_platform *pf, const WCHAR *path, int long_form, WCHAR *out);
 void rmref_path_set_free(rmref_path_set *s);
 
+/* ---- file identities (fileid.c) ----------------------------------------------------------- */
+typedef struct rmref_id_set { rmref_file_id *v; unsigned char *used; size_t count, cap; } rmref_id_set;
+int  rmref_id_set_add(rmref_id_set *s, const rmref_file_id *id);       /* 0 on OOM */
+int  rmref_id_set_contains(const rmref_id_set *s, const rmref_file_id *id);
+void rmref_id_set_free(rmref_id_set *s);
+/* Identity of a normalised path, asked of the platform once per path; NULL when it has none. */
+typedef struct rmref_id_cache { rmref_path_set paths; rmref_file_id *ids; unsigned char *ok; size_t cap; } rmref_id_cache;
+const rmref_file_id *rmref_id_cache_get(rmref_id_cache *c, const rmref_platform *pf, const WCHAR *normalized);
+void rmref_id_cache_free(rmref_id_cache *c);
+
 /* ---- blobs (blob.c): the binary format of store values ------------------------------------ */
 typedef struct rmref_wbuf { unsigned char *p; size_t len, cap; int oom; } rmref_wbuf;
 typedef struct rmref_rbuf { const unsigned char *p; size_t len, pos; int bad; } rmref_rbuf;

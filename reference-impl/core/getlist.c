@@ -33,13 +33,18 @@ typedef struct scan {
     const rmref_platform *pf;
     DWORD handle;
     rmref_path_set files;
+    rmref_id_set ids;           /* identities of the registered files that exist */
+    rmref_id_cache id_cache;    /* identities of reported paths that came without one */
     pidset pids;
     unsigned ticks;
     WCHAR path[RMREF_PATH_CHARS];
     rmref_service_facts *svcs; size_t nsvcs, svcs_cap; int svc_oom;
 } scan;
 
-static int on_file_user(void *cookie, DWORD pid, const WCHAR *path)
+/* A process uses a registered file when the name it uses is a registered name (the cheap
+ * test, enough for most) or when it is another name of the same file: its identity is a
+ * registered file's (8.3 name, link, subst drive, hard link; spec §8.4). */
+static int on_file_user(void *cookie, DWORD pid, const WCHAR *path, const rmref_file_id *id)
 {
     scan *s = cookie;
     if (!path || (++s->ticks & 63) == 0)
@@ -47,8 +52,47 @@ static int on_file_user(void *cookie, DWORD pid, const WCHAR *path)
     if (!path || pidset_has(&s->pids, pid)) return 0;
     rmref_wcsncpy0(s->path, path, RMREF_PATH_CHARS);
     rmref_path_normalize(s->path);
-    if (rmref_path_set_contains(&s->files, s->path)) pidset_add(&s->pids, pid);
+    int hit = rmref_path_set_contains(&s->files, s->path);
+    if (!hit && s->ids.count) {
+        if (!id) id = rmref_id_cache_get(&s->id_cache, s->pf, s->path);
+        hit = id && rmref_id_set_contains(&s->ids, id);
+    }
+    if (hit) pidset_add(&s->pids, pid);
     return 0;
+}
+
+/* The kernel's answer names a user of the file asked about: no matching needed. */
+static int on_kernel_user(void *cookie, DWORD pid, const WCHAR *path, const rmref_file_id *id)
+{
+    scan *s = cookie;
+    if (rmref_op_cancelled(s->pf, s->handle)) return 1;
+    if (path) pidset_add(&s->pids, pid);
+    return 0;
+}
+
+/* Who uses the registered files. Preferred: the kernel's per-file list of processes (it
+ * knows every handle and mapping of the file, whatever name was used, across bitness and
+ * without touching other processes' handles), plus images and loaded modules. When the
+ * platform cannot ask the kernel (or cannot for one of the files), every process's handles,
+ * images and modules are enumerated and matched by name and by identity. */
+static DWORD find_file_users(const rmref_platform *pf, const rmref_session_data *d, scan *s)
+{
+    int fallback = 0;
+    for (size_t i = 0; i < d->nfiles && !fallback; i++) {
+        if (rmref_op_cancelled(pf, s->handle)) return ERROR_CANCELLED;
+        DWORD err = pf->kernel_file_users(pf->ctx, d->files[i], on_kernel_user, s);
+        if (err == ERROR_CANCELLED) return err;
+        if (err && err != ERROR_FILE_NOT_FOUND && err != ERROR_PATH_NOT_FOUND) fallback = 1;
+    }
+    if (!fallback) return pf->enum_module_users(pf->ctx, on_file_user, s);
+
+    for (size_t i = 0; i < d->nfiles; i++) {
+        rmref_file_id id;
+        if (pf->file_identity(pf->ctx, d->files[i], &id)) continue;      /* nothing there now */
+        if (!rmref_id_set_add(&s->ids, &id)) return ERROR_OUTOFMEMORY;
+        if (rmref_op_cancelled(pf, s->handle)) return ERROR_CANCELLED;
+    }
+    return pf->enum_file_users(pf->ctx, on_file_user, s);
 }
 
 static int on_service(void *cookie, const rmref_service_facts *svc)
@@ -262,7 +306,7 @@ DWORD rmref_compute_list(const rmref_platform *pf, const rmref_handle_info *h,
     for (size_t i = 0; i < d->nfiles && !err; i++)
         if (!rmref_path_set_add(&s.files, d->files[i])) err = ERROR_OUTOFMEMORY;
     if (!err && d->nfiles) {
-        err = pf->enum_file_users(pf->ctx, on_file_user, &s);
+        err = find_file_users(pf, d, &s);
         if (!err && s.pids.oom) err = ERROR_OUTOFMEMORY;
     }
     for (size_t i = 0; i < d->nprocs && !err; i++)
@@ -302,6 +346,8 @@ DWORD rmref_compute_list(const rmref_platform *pf, const rmref_handle_info *h,
     free(s.pids.v);
     free(s.svcs);
     rmref_path_set_free(&s.files);
+    rmref_id_set_free(&s.ids);
+    rmref_id_cache_free(&s.id_cache);
     if (!err && rmref_op_cancelled(pf, h->handle)) err = ERROR_CANCELLED;
     if (err) { rmref_list_free(out); return err; }
 
@@ -327,7 +373,10 @@ DWORD rmref_compute_list(const rmref_platform *pf, const rmref_handle_info *h,
         RM_FILTER_ACTION a = rmref_filter_for(d, e);
         if (a == RmNoShutdown) e->info.AppStatus |= RmStatusShutdownMasked;
         else if (a == RmNoRestart) e->info.AppStatus |= RmStatusRestartMasked;
-        if (e->live) out->reasons |= e->reasons;
+        /* A RmNoShutdown entry is not acted on by RmShutdown, so its reasons do not stop
+         * RmShutdown either; RmGetList reports exactly the reasons RmShutdown will face
+         * (README "Reboot reasons and filters"). */
+        if (e->live && a != RmNoShutdown) out->reasons |= e->reasons;
     }
     return 0;
 }

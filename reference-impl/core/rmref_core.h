@@ -31,6 +31,8 @@ enum rmref_proc_flags {
     RMREF_PF_OTHER_WINDOW    = 1u << 3, /* owns top-level windows, none visible and unowned */
     RMREF_PF_CRITICAL        = 1u << 4, /* the OS marks it critical */
     RMREF_PF_RESTART_REG     = 1u << 5, /* registered with RegisterApplicationRestart */
+    RMREF_PF_ELEVATED        = 1u << 6, /* runs elevated (its token says so) */
+    RMREF_PF_OTHER_USER      = 1u << 7, /* runs as another user than the caller, or unknown */
 };
 
 /* What a registered path is (platform path_kind; also kept per registered file in the store). */
@@ -59,11 +61,21 @@ typedef struct rmref_service_facts {
     DWORD type;       /* SERVICE_WIN32_OWN_PROCESS / SERVICE_WIN32_SHARE_PROCESS */
 } rmref_service_facts;
 
-/* Callback of enum_file_users: a process `pid` has `path` open or mapped (image, module).
- * The platform also calls it with path == NULL now and then so the core can poll for
- * cancellation. A non-zero return stops the enumeration (the platform then returns
- * ERROR_CANCELLED). */
-typedef int (*rmref_file_user_fn)(void *cookie, DWORD pid, const WCHAR *path);
+/* A file's identity: its volume's serial number and its file ID on that volume (128 bits; a
+ * 64-bit ID is zero-extended). Two names denote the same file exactly when their identities
+ * are equal, whatever the text: an 8.3 short name, a junction or symbolic link on the way, a
+ * subst drive, another case, a hard link (spec §8.4). */
+typedef struct rmref_file_id {
+    ULONGLONG volume;
+    ULONGLONG id_low, id_high;
+} rmref_file_id;
+
+/* Callback of the file-user enumerations: a process `pid` has `path` open or mapped (image,
+ * module); `id` is the file's identity when the platform knows it without another look (a
+ * handle it holds), else NULL. The platform also calls it with path == NULL now and then so
+ * the core can poll for cancellation. A non-zero return stops the enumeration (the platform
+ * then returns ERROR_CANCELLED). */
+typedef int (*rmref_file_user_fn)(void *cookie, DWORD pid, const WCHAR *path, const rmref_file_id *id);
 typedef int (*rmref_service_fn)(void *cookie, const rmref_service_facts *svc);
 
 typedef struct rmref_platform {
@@ -98,7 +110,20 @@ typedef struct rmref_platform {
     DWORD (*long_path)(void *ctx, const WCHAR *path, WCHAR *out, DWORD cch);
     int   (*path_kind)(void *ctx, const WCHAR *path);
 
-    /* detection (one snapshot per call; never under the store lock) */
+    /* identity of the file a path names now (following links); ERROR_FILE_NOT_FOUND or
+     * another error when there is none or it cannot be read */
+    DWORD (*file_identity)(void *ctx, const WCHAR *path, rmref_file_id *out);
+
+    /* detection (one snapshot per call; never under the store lock). Two routes:
+     * - the kernel's own list of the processes using one file (Windows 7 and later:
+     *   FileProcessIdsUsingFileInformation): kernel_file_users calls fn once per process using
+     *   `path` (path and id as given), and returns 0, ERROR_FILE_NOT_FOUND / ERROR_PATH_NOT_FOUND
+     *   (nothing there: nobody uses it), ERROR_NOT_SUPPORTED (the platform cannot ask: use the
+     *   other route), another error (this file could not be asked: use the other route), or
+     *   ERROR_CANCELLED. With it, enum_module_users adds the images and loaded modules.
+     * - enum_file_users: every process's open handles, images and loaded modules. */
+    DWORD (*kernel_file_users)(void *ctx, const WCHAR *path, rmref_file_user_fn fn, void *cookie);
+    DWORD (*enum_module_users)(void *ctx, rmref_file_user_fn fn, void *cookie);
     DWORD (*enum_file_users)(void *ctx, rmref_file_user_fn fn, void *cookie);
     int   (*process_alive)(void *ctx, const RM_UNIQUE_PROCESS *p);  /* pid alive with that start */
     DWORD (*process_facts)(void *ctx, DWORD pid, rmref_proc_facts *out); /* ERROR_NOT_FOUND if gone */

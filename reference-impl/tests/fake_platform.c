@@ -222,17 +222,91 @@ static fake_proc *find_unique(const RM_UNIQUE_PROCESS *u)
     return NULL;
 }
 
+/* The fake file system: every path is a file (except W.missing), whose identity is its name
+ * folded to lower case, after W.aliases map another name to it. */
+static const WCHAR *canonical_name(const WCHAR *path)
+{
+    for (int i = 0; i < 4 && W.aliases[i][0]; i++)
+        if (!_wcsicmp(W.aliases[i][0], path)) return W.aliases[i][1];
+    return path;
+}
+
+static DWORD f_file_identity(void *ctx, const WCHAR *path, rmref_file_id *out)
+{
+    W.identity_calls++;
+    for (int i = 0; i < 4 && W.missing[i]; i++)
+        if (!_wcsicmp(W.missing[i], path)) return ERROR_FILE_NOT_FOUND;
+    const WCHAR *name = canonical_name(path);
+    ULONGLONG h = 1469598103934665603ull;
+    for (const WCHAR *c = name; *c; c++) h = (h ^ (ULONGLONG)towlower(*c)) * 1099511628211ull;
+    memset(out, 0, sizeof *out);
+    out->volume = 0x1234;
+    out->id_low = h;
+    return 0;
+}
+
+static int same_file(const WCHAR *a, const WCHAR *b)
+{
+    rmref_file_id x, y;
+    return !f_file_identity(NULL, a, &x) && !f_file_identity(NULL, b, &y) && !memcmp(&x, &y, sizeof x);
+}
+
+static DWORD report_modules(fake_proc *p, rmref_file_user_fn fn, void *cookie)
+{
+    if (fn(cookie, p->pid, p->facts.image, NULL)) return ERROR_CANCELLED;
+    for (int k = 0; !p->modules_hidden && k < FAKE_MAX_FILES && p->modules[k]; k++)
+        if (fn(cookie, p->pid, p->modules[k], NULL)) return ERROR_CANCELLED;
+    return 0;
+}
+
+/* Handles come with their identity (the platform holds them); images and modules do not. */
 static DWORD f_enum_file_users(void *ctx, rmref_file_user_fn fn, void *cookie)
 {
+    W.handle_enums++;
     if (W.locked > W.max_locked_during_enum) W.max_locked_during_enum = W.locked;
     if (W.on_tick) W.on_tick();
-    if (fn(cookie, 0, NULL)) return ERROR_CANCELLED;
+    if (fn(cookie, 0, NULL, NULL)) return ERROR_CANCELLED;
     for (size_t i = 0; i < FAKE_MAX_PROCS; i++) {
         fake_proc *p = &W.procs[i];
         if (!p->used || !p->alive) continue;
-        if (fn(cookie, p->pid, p->facts.image)) return ERROR_CANCELLED;
-        for (int k = 0; k < FAKE_MAX_FILES && p->files[k]; k++)
-            if (fn(cookie, p->pid, p->files[k])) return ERROR_CANCELLED;
+        if (report_modules(p, fn, cookie)) return ERROR_CANCELLED;
+        for (int k = 0; k < FAKE_MAX_FILES && p->files[k]; k++) {
+            rmref_file_id id;
+            f_file_identity(NULL, p->files[k], &id);
+            if (fn(cookie, p->pid, p->files[k], &id)) return ERROR_CANCELLED;
+        }
+    }
+    return 0;
+}
+
+static DWORD f_enum_module_users(void *ctx, rmref_file_user_fn fn, void *cookie)
+{
+    W.module_enums++;
+    if (W.locked > W.max_locked_during_enum) W.max_locked_during_enum = W.locked;
+    for (size_t i = 0; i < FAKE_MAX_PROCS; i++) {
+        fake_proc *p = &W.procs[i];
+        if (p->used && p->alive && report_modules(p, fn, cookie)) return ERROR_CANCELLED;
+    }
+    return 0;
+}
+
+/* The kernel knows every handle and mapping of a file, whatever its name, hidden or not. */
+static DWORD f_kernel_file_users(void *ctx, const WCHAR *path, rmref_file_user_fn fn, void *cookie)
+{
+    W.kernel_calls++;
+    if (W.locked > W.max_locked_during_enum) W.max_locked_during_enum = W.locked;
+    if (!W.kernel_query) return ERROR_NOT_SUPPORTED;
+    if (W.kernel_refuses && !_wcsicmp(W.kernel_refuses, path)) return ERROR_ACCESS_DENIED;
+    rmref_file_id id;
+    if (f_file_identity(ctx, path, &id)) return ERROR_FILE_NOT_FOUND;
+    if (W.on_tick) W.on_tick();
+    for (size_t i = 0; i < FAKE_MAX_PROCS; i++) {
+        fake_proc *p = &W.procs[i];
+        if (!p->used || !p->alive) continue;
+        int uses = 0;
+        for (int k = 0; k < FAKE_MAX_FILES; k++)
+            uses |= (p->files[k] && same_file(p->files[k], path)) || (p->modules[k] && same_file(p->modules[k], path));
+        if (uses && fn(cookie, p->pid, path, &id)) return ERROR_CANCELLED;
     }
     return 0;
 }
@@ -428,6 +502,8 @@ static const rmref_platform g_fake = {
     .store_lock = f_store_lock, .store_unlock = f_store_unlock, .store_list = f_store_list,
     .store_create = f_store_create, .store_delete = f_store_delete, .store_read = f_store_read,
     .store_write = f_store_write, .full_path = f_full_path, .long_path = f_long_path, .path_kind = f_path_kind,
+    .file_identity = f_file_identity, .kernel_file_users = f_kernel_file_users,
+    .enum_module_users = f_enum_module_users,
     .enum_file_users = f_enum_file_users, .process_alive = f_process_alive,
     .process_facts = f_process_facts, .process_basic_facts = f_process_basic_facts,
     .image_facts = f_image_facts, .window_flags = f_window_flags, .scm_children = f_scm_children, .enum_services = f_enum_services,

@@ -18,7 +18,10 @@ typedef struct fake_proc {
     int used, alive;
     DWORD pid;
     rmref_proc_facts facts;              /* start, ts_session, flags, image, description, ... */
-    const WCHAR *files[FAKE_MAX_FILES];  /* what it has open */
+    const WCHAR *files[FAKE_MAX_FILES];  /* what it has open (handles) */
+    const WCHAR *modules[FAKE_MAX_FILES];/* what it has loaded (mapped, no handle) */
+    int modules_hidden;                  /* the enumerations cannot read its module list
+                                            (a 64-bit process seen from a 32-bit caller) */
     int query_answer;                    /* WM_QUERYENDSESSION: 1 yes, 0 veto, -1 hung */
     int exit_on_endsession, exit_on_close, exit_on_ctrl_c, ignore_terminate;
     DWORD launched_by_restart;           /* 1 when process_launch created it */
@@ -44,6 +47,10 @@ typedef struct fake_world {
     DWORD hung_timeout, svc_timeout;
     const WCHAR *directories[4];
     const WCHAR *missing[4];             /* paths where nothing exists (others are files) */
+    const WCHAR *aliases[4][2];          /* {other name, name}: two names of one file */
+    int kernel_query;                    /* kernel_file_users: 0 ERROR_NOT_SUPPORTED, 1 answers */
+    const WCHAR *kernel_refuses;         /* a path the kernel query fails for (access denied) */
+    unsigned kernel_calls, handle_enums, module_enums, identity_calls;
     unsigned path_kind_calls, long_path_calls;
     unsigned basic_facts_calls, image_facts_calls, window_passes, enum_services_calls;
     const WCHAR *image_descriptions[4][2];   /* image path → FileDescription its file holds */

@@ -93,12 +93,52 @@ static void packed_buffer(void **state)
     test_free(buf);
 }
 
+/* A RmNoShutdown entry is not something RmShutdown will act on, so its reboot reason must not
+ * stop RmShutdown (350); RmGetList and RmShutdown agree: the reasons RmGetList reports are
+ * exactly those that make RmShutdown refuse (spec §8.5 "do not expect RmShutdown to succeed",
+ * §8.6 items 4 and 7). The filtered entry itself stays listed, ShutdownMasked. */
+static void masked_entry_reason_agrees_with_shutdown(void **state)
+{
+    const WCHAR *lib = L"C:\\lib\\common.dll";
+    fake_proc_find(10)->files[0] = lib;                   /* the caller: DetectedSelf */
+    fake_proc_add(120, L"C:\\app\\gui.exe", RMREF_PF_MAIN_WINDOW)->files[0] = lib;
+    DWORD h = fake_start(NULL);
+    LPCWSTR f[] = { lib };
+    assert_int_equal(rmcore_register_resources(PF, h, 1, f, 0, NULL, 0, NULL), 0);
+    RM_PROCESS_INFO v[8];
+    UINT needed, n = 8;
+    DWORD reasons;
+    assert_int_equal(rmcore_get_list(PF, h, &needed, &n, v, &reasons), 0);
+    assert_int_equal(reasons, RmRebootReasonDetectedSelf);       /* unfiltered: reported */
+
+    RM_UNIQUE_PROCESS me = W.self;
+    assert_int_equal(rmcore_add_filter(PF, h, NULL, &me, NULL, RmNoShutdown), 0);
+    n = 8;
+    assert_int_equal(rmcore_get_list(PF, h, &needed, &n, v, &reasons), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(reasons, RmRebootReasonNone);                /* what RmShutdown will face */
+    int masked = 0;
+    for (UINT i = 0; i < n; i++)
+        if (v[i].Process.dwProcessId == 10) masked = (v[i].AppStatus & RmStatusShutdownMasked) != 0;
+    assert_true(masked);
+    assert_int_equal(rmcore_shutdown(PF, h, 0, NULL), 0);         /* and it agrees: no 350 */
+    assert_null(fake_proc_find(120));
+
+    /* a RmNoRestart filter does not stop the shutdown from facing the reason: both report it */
+    assert_int_equal(rmcore_add_filter(PF, h, NULL, &me, NULL, RmNoRestart), 0);
+    n = 8;
+    assert_int_equal(rmcore_get_list(PF, h, &needed, &n, v, &reasons), 0);
+    assert_int_equal(reasons, RmRebootReasonDetectedSelf);
+    assert_int_equal(rmcore_shutdown(PF, h, 0, NULL), ERROR_FAIL_NOACTION_REBOOT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(argument_rules, setup),
         cmocka_unit_test_setup(latest_wins_and_remove, setup),
         cmocka_unit_test_setup(packed_buffer, setup),
+        cmocka_unit_test_setup(masked_entry_reason_agrees_with_shutdown, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

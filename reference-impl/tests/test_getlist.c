@@ -277,6 +277,32 @@ static void classification_and_reasons(void **state)
                      RmRebootReasonCriticalService);
 }
 
+/* Spec §21.7 (native, strong): a process in another Terminal Services session that uses a
+ * registered file is listed and sets RmRebootReasonSessionMismatch; also when the caller
+ * cannot open it (another user's process there), where PermissionDenied applies as well. */
+static void other_session_is_session_mismatch(void **state)
+{
+    const WCHAR *lib = L"C:\\lib\\common.dll";
+    fake_proc *mine = fake_proc_add(301, L"C:\\app\\ssh-side.exe", RMREF_PF_MAIN_WINDOW);
+    mine->files[0] = lib;
+    mine->facts.ts_session = 2;
+    DWORD h = session_with_file(lib);
+    RM_PROCESS_INFO v[8];
+    UINT needed, n = 8;
+    DWORD reasons;
+    assert_int_equal(rmcore_get_list(PF, h, &needed, &n, v, &reasons), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(reasons, RmRebootReasonSessionMismatch);
+    fake_proc *theirs = fake_proc_add(302, L"C:\\app\\other-user.exe", RMREF_PF_MAIN_WINDOW | RMREF_PF_OPEN_DENIED);
+    theirs->files[0] = lib;
+    theirs->facts.ts_session = 3;
+    mine->alive = 0;
+    n = 8;
+    assert_int_equal(rmcore_get_list(PF, h, &needed, &n, v, &reasons), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(reasons, RmRebootReasonSessionMismatch | RmRebootReasonPermissionDenied);
+}
+
 static void registered_processes_and_services(void **state)
 {
     fake_proc_add(301, L"C:\\app\\p.exe", RMREF_PF_MAIN_WINDOW);
@@ -352,6 +378,7 @@ int main(void)
         cmocka_unit_test_setup(directory_is_access_denied, setup),
         cmocka_unit_test_setup(classification_and_reasons, setup),
         cmocka_unit_test_setup(registered_processes_and_services, setup),
+        cmocka_unit_test_setup(other_session_is_session_mismatch, setup),
         cmocka_unit_test_setup(relative_path_against_cwd, setup),
         cmocka_unit_test_setup(no_store_lock_while_enumerating, setup),
         cmocka_unit_test_setup(cancel_during_enumeration, setup),

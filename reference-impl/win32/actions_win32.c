@@ -1,16 +1,7 @@
 /* actions_win32.c — what RmShutdown and RmRestart do to other processes: end-session messages
  * to top-level windows, CTRL_C_EVENT to console applications, SCM stop/start, terminate,
- * launch.
- *
- * Console control: CTRL_C_EVENT can only be raised by a process attached to the target's
- * console, and attaching means giving up our own (the installer's) console and receiving the
- * event ourselves. So rmref never does it in the caller's process: it runs a tiny helper
- * (rmref-ctrlc.exe, embedded in the DLL as a resource and written once to %TEMP%) detached
- * from any console, which attaches to the target's console, ignores CTRL+C itself and calls
- * GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0) (a process-group id fails under Wine). Every
- * process sharing that console gets the event, as it would from a keyboard CTRL+C. */
+ * launch. (CTRL_C_EVENT: console_ctrl_win32.c.) */
 #include "win32_internal.h"
-#include "ctrlc_resource.h"
 #include <stdlib.h>
 #include <wchar.h>
 
@@ -97,59 +88,6 @@ void rmwin_gui_close(void *ctx, DWORD pid)
 }
 
 /* ---- console control through the helper ------------------------------------------------- */
-
-static INIT_ONCE g_helper_once = INIT_ONCE_STATIC_INIT;
-static WCHAR g_helper_path[MAX_PATH + 64];
-
-static BOOL CALLBACK extract_helper(INIT_ONCE *once, void *param, void **context)
-{
-    HMODULE self = rmwin_module();
-    HRSRC res = FindResourceW(self, MAKEINTRESOURCEW(RMREF_CTRLC_RESOURCE), (LPCWSTR)RT_RCDATA);
-    HGLOBAL loaded = res ? LoadResource(self, res) : NULL;
-    const BYTE *bytes = loaded ? LockResource(loaded) : NULL;
-    DWORD size = res ? SizeofResource(self, res) : 0;
-    if (!bytes || !size) return TRUE;
-    ULONG hash = 2166136261u;
-    for (DWORD i = 0; i < size; i++) { hash ^= bytes[i]; hash *= 16777619u; }
-    WCHAR dir[MAX_PATH];
-    if (!GetTempPathW(MAX_PATH, dir)) return TRUE;
-    WCHAR path[MAX_PATH + 64], tmp[MAX_PATH + 80];
-    swprintf(path, MAX_PATH + 64, L"%lsrmref-ctrlc-%08lx-%lu.exe", dir, (unsigned long)hash, (unsigned long)size);
-    WIN32_FILE_ATTRIBUTE_DATA fa;
-    if (GetFileAttributesExW(path, GetFileExInfoStandard, &fa) && fa.nFileSizeLow == size) {
-        wcscpy(g_helper_path, path);
-        return TRUE;
-    }
-    /* write under a unique name, then move into place: concurrent extractions cannot clash */
-    swprintf(tmp, MAX_PATH + 80, L"%ls.%lu.tmp", path, (unsigned long)GetCurrentProcessId());
-    HANDLE f = CreateFileW(tmp, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
-    if (f == INVALID_HANDLE_VALUE) return TRUE;
-    DWORD written = 0;
-    BOOL ok = WriteFile(f, bytes, size, &written, NULL) && written == size;
-    CloseHandle(f);
-    if (ok && (MoveFileExW(tmp, path, MOVEFILE_REPLACE_EXISTING) ||
-               (GetFileAttributesExW(path, GetFileExInfoStandard, &fa) && fa.nFileSizeLow == size)))
-        wcscpy(g_helper_path, path);
-    DeleteFileW(tmp);
-    return TRUE;
-}
-
-DWORD rmwin_console_ctrl_c(void *ctx, DWORD pid)
-{
-    InitOnceExecuteOnce(&g_helper_once, extract_helper, NULL, NULL);
-    if (!g_helper_path[0]) return ERROR_NOT_SUPPORTED;
-    WCHAR cmd[MAX_PATH + 100];
-    swprintf(cmd, MAX_PATH + 100, L"\"%ls\" %lu", g_helper_path, (unsigned long)pid);
-    STARTUPINFOW si = { sizeof si };
-    PROCESS_INFORMATION pi;
-    if (!CreateProcessW(g_helper_path, cmd, NULL, NULL, FALSE, DETACHED_PROCESS, NULL, NULL, &si, &pi))
-        return GetLastError();
-    DWORD code = ERROR_TIMEOUT;
-    if (WaitForSingleObject(pi.hProcess, 5000) == WAIT_OBJECT_0) GetExitCodeProcess(pi.hProcess, &code);
-    CloseHandle(pi.hThread);
-    CloseHandle(pi.hProcess);
-    return code;
-}
 
 /* ---- processes -------------------------------------------------------------------------- */
 

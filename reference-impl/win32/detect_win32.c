@@ -6,7 +6,15 @@
  * reading). Only File objects are looked at (type index learned from a handle we open
  * ourselves), only disk files (GetFileType), and the queries run on a worker thread: when it
  * makes no progress for RMWIN_STALL_MS it is abandoned (left blocked, never killed) and a new
- * worker carries on after the stuck handle. */
+ * worker carries on after the stuck handle.
+ *
+ * Naming another process's handle means duplicating it into ours for a moment, so another RM
+ * (rmref in an installer next door) taking its snapshot then would see this process holding
+ * that file. Our duplicates are made with FILE_READ_ATTRIBUTES access only, and handles that
+ * grant no data, execute, write or delete access are not uses of a file: such a handle cannot
+ * read, change, map or delete the file, and it takes no share access, so it cannot keep an
+ * installer from replacing it. So a listing process is never taken for a user through its
+ * duplicates, and a process that really uses the file is found even while it lists. */
 #include "win32_internal.h"
 #include "../core/core_internal.h"   /* rmref_wcsncpy0 */
 #include <tlhelp32.h>
@@ -50,6 +58,8 @@ typedef struct hwork {
     DWORD *pids;
     HANDLE *values;
     WCHAR **paths;          /* output per entry; owned here until taken */
+    rmref_file_id *ids;     /* output per entry: the file's identity, when has_id */
+    unsigned char *has_id;
 } hwork;
 
 typedef struct worker {
@@ -65,7 +75,7 @@ static void hwork_release(hwork *w)
 {
     if (InterlockedDecrement(&w->refs)) return;
     for (size_t i = 0; i < w->n; i++) free(w->paths[i]);
-    free(w->pids); free(w->values); free(w->paths); free(w);
+    free(w->pids); free(w->values); free(w->paths); free(w->ids); free(w->has_id); free(w);
 }
 
 static void worker_release(worker *k)
@@ -90,12 +100,16 @@ static DWORD WINAPI handle_worker(void *param)
             proc_pid = w->pids[i];
             proc = OpenProcess(PROCESS_DUP_HANDLE, FALSE, proc_pid);
         }
+        /* attributes access only: enough to name it and read its identity, and not a use */
         HANDLE dup;
-        if (!proc || !DuplicateHandle(proc, w->values[i], GetCurrentProcess(), &dup, 0, FALSE, DUPLICATE_SAME_ACCESS))
+        if (!proc || !DuplicateHandle(proc, w->values[i], GetCurrentProcess(), &dup, FILE_READ_ATTRIBUTES, FALSE, 0))
             continue;
         if (GetFileType(dup) == FILE_TYPE_DISK) {
             DWORD len = GetFinalPathNameByHandleW(dup, buf, RMREF_PATH_CHARS, FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
-            if (len && len < RMREF_PATH_CHARS) w->paths[i] = _wcsdup(buf);
+            if (len && len < RMREF_PATH_CHARS) {
+                w->has_id[i] = rmwin_handle_identity(dup, &w->ids[i]) == 0;
+                w->paths[i] = _wcsdup(buf);
+            }
         }
         CloseHandle(dup);
     }
@@ -107,64 +121,17 @@ static DWORD WINAPI handle_worker(void *param)
     return 0;
 }
 
-/* ---- processes that are resolving handle names themselves --------------------------------
- * Naming another process's handle means duplicating it into ours for a moment. Another RM
- * (rmref in an installer next door) that takes its snapshot then would see us as a user of
- * that file and shut us down. So while this process resolves names it holds a named event
- * "Local\rmref.resolving-handles.<pid>", and handles of a process that holds one are left out
- * of the snapshot: they are that process's transient duplicates. A process really using a file
- * is missed only while it is itself listing, which lasts a fraction of a second. */
-static CRITICAL_SECTION marker_lock;
-static INIT_ONCE marker_once = INIT_ONCE_STATIC_INIT;
-static LONG marker_users;
-static HANDLE marker_event;
-
-static BOOL CALLBACK marker_init(INIT_ONCE *once, void *param, void **ctx)
-{
-    InitializeCriticalSection(&marker_lock);
-    return TRUE;
-}
-
-static void marker_name(WCHAR name[64], DWORD pid)
-{
-    swprintf(name, 64, L"Local\\rmref.resolving-handles.%lu", (unsigned long)pid);
-}
-
-static void marker_enter(void)
-{
-    InitOnceExecuteOnce(&marker_once, marker_init, NULL, NULL);
-    EnterCriticalSection(&marker_lock);
-    if (marker_users++ == 0) {
-        WCHAR name[64];
-        marker_name(name, GetCurrentProcessId());
-        marker_event = CreateEventW(NULL, TRUE, FALSE, name);
-    }
-    LeaveCriticalSection(&marker_lock);
-}
-
-static void marker_leave(void)
-{
-    EnterCriticalSection(&marker_lock);
-    if (--marker_users == 0 && marker_event) {
-        CloseHandle(marker_event);
-        marker_event = NULL;
-    }
-    LeaveCriticalSection(&marker_lock);
-}
-
-static int is_resolving_handles(DWORD pid)
-{
-    WCHAR name[64];
-    marker_name(name, pid);
-    HANDLE h = OpenEventW(SYNCHRONIZE, FALSE, name);
-    if (!h) return 0;
-    CloseHandle(h);
-    return 1;
-}
+/* Access rights that make a handle a use of its file: reading, writing, executing or mapping
+ * its data, changing its attributes or security, deleting it. Generic rights appear mapped in
+ * a handle table, but are kept in case a table reports them unmapped. */
+#define RMWIN_USE_RIGHTS (FILE_READ_DATA | FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_EXECUTE | \
+                          FILE_WRITE_ATTRIBUTES | FILE_WRITE_EA | DELETE | WRITE_DAC | WRITE_OWNER | \
+                          GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL)
 
 /* Read the system handle table into w (pids, values), keeping File objects only when the
- * File type index can be learned. */
-static DWORD read_handle_table(hwork *w)
+ * File type index can be learned, and only handles that are uses (RMWIN_USE_RIGHTS). With
+ * only_pid, that process's handles only. */
+static DWORD read_handle_table(hwork *w, DWORD only_pid)
 {
     nt_query_system_information_fn query = (nt_query_system_information_fn)(void *)
         GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtQuerySystemInformation");
@@ -208,28 +175,19 @@ static DWORD read_handle_table(hwork *w)
             DWORD pid = ex ? (DWORD)((sys_handles_ex *)buf)->h[i].pid : ((sys_handles *)buf)->h[i].pid;
             int type = ex ? ((sys_handles_ex *)buf)->h[i].type_index : ((sys_handles *)buf)->h[i].type_index;
             ULONG_PTR value = ex ? ((sys_handles_ex *)buf)->h[i].value : ((sys_handles *)buf)->h[i].value;
+            ULONG access = ex ? ((sys_handles_ex *)buf)->h[i].access : ((sys_handles *)buf)->h[i].access;
             if (pid == 0 || pid == 4 || (file_type >= 0 && type != file_type)) continue;
+            if (only_pid && pid != only_pid) continue;
             if (pid == self_pid && value == (ULONG_PTR)probe) continue;
+            if (!(access & RMWIN_USE_RIGHTS)) continue;       /* not a use (our duplicates too) */
             w->pids[w->n] = pid;
             w->values[w->n] = (HANDLE)value;
             w->n++;
         }
-        /* drop the transient duplicates of processes that are naming handles right now */
-        DWORD last_pid = 0;
-        int last_marked = 0;
-        size_t kept = 0;
-        for (size_t i = 0; !err && i < w->n; i++) {
-            if (w->pids[i] != self_pid && w->pids[i] != last_pid) {
-                last_pid = w->pids[i];
-                last_marked = is_resolving_handles(last_pid);
-            }
-            if (w->pids[i] != self_pid && last_marked) continue;
-            w->pids[kept] = w->pids[i];
-            w->values[kept] = w->values[i];
-            kept++;
-        }
-        if (!err) w->n = kept;
-        if (!err && !(w->paths = calloc(w->n ? w->n : 1, sizeof *w->paths))) err = ERROR_OUTOFMEMORY;
+        if (!err && (!(w->paths = calloc(w->n ? w->n : 1, sizeof *w->paths)) ||
+                     !(w->ids = calloc(w->n ? w->n : 1, sizeof *w->ids)) ||
+                     !(w->has_id = calloc(w->n ? w->n : 1, 1))))
+            err = ERROR_OUTOFMEMORY;
     }
     free(buf);
     if (probe != INVALID_HANDLE_VALUE) CloseHandle(probe);
@@ -252,13 +210,12 @@ static worker *start_worker(hwork *w, size_t from)
     return k;
 }
 
-static DWORD enum_open_handles(rmref_file_user_fn fn, void *cookie)
+static DWORD enum_open_handles(rmref_file_user_fn fn, void *cookie, DWORD only_pid)
 {
     hwork *w = calloc(1, sizeof *w);
     if (!w) return ERROR_OUTOFMEMORY;
     w->refs = 1;
-    DWORD err = read_handle_table(w);
-    marker_enter();
+    DWORD err = read_handle_table(w, only_pid);
     size_t from = 0, taken = 0;
     while (!err && from < w->n) {
         worker *k = start_worker(w, from);
@@ -273,12 +230,12 @@ static DWORD enum_open_handles(rmref_file_user_fn fn, void *cookie)
             /* hand over what the worker finished (entries before pos) */
             for (; taken < (size_t)pos && taken < w->n; taken++)
                 if (w->paths[taken]) {
-                    fn(cookie, w->pids[taken], w->paths[taken]);
+                    fn(cookie, w->pids[taken], w->paths[taken], w->has_id[taken] ? &w->ids[taken] : NULL);
                     free(w->paths[taken]);
                     w->paths[taken] = NULL;
                 }
             if ((size_t)pos >= w->n) { from = w->n; break; }
-            if (fn(cookie, 0, NULL)) { k->stop = 1; err = ERROR_CANCELLED; break; }
+            if (fn(cookie, 0, NULL, NULL)) { k->stop = 1; err = ERROR_CANCELLED; break; }
             if (pos != last) { last = pos; since = GetTickCount64(); }
             else if (GetTickCount64() - since > RMWIN_STALL_MS) {
                 k->stop = 1;                   /* abandoned: skip the stuck handle */
@@ -290,7 +247,6 @@ static DWORD enum_open_handles(rmref_file_user_fn fn, void *cookie)
         worker_release(k);
     }
     hwork_release(w);
-    marker_leave();
     return err;
 }
 
@@ -306,11 +262,11 @@ static DWORD enum_images_and_modules(rmref_file_user_fn fn, void *cookie)
     for (BOOL ok = Process32FirstW(snap, &pe); ok && image; ok = Process32NextW(snap, &pe)) {
         DWORD pid = pe.th32ProcessID;
         if (pid == 0 || pid == 4) continue;
-        if (fn(cookie, 0, NULL)) { err = ERROR_CANCELLED; break; }
+        if (fn(cookie, 0, NULL, NULL)) { err = ERROR_CANCELLED; break; }
         HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
         if (h) {
             DWORD len = RMREF_PATH_CHARS;
-            if (QueryFullProcessImageNameW(h, 0, image, &len)) fn(cookie, pid, image);
+            if (QueryFullProcessImageNameW(h, 0, image, &len)) fn(cookie, pid, image, NULL);
             CloseHandle(h);
         }
         HANDLE mods = INVALID_HANDLE_VALUE;
@@ -320,7 +276,7 @@ static DWORD enum_images_and_modules(rmref_file_user_fn fn, void *cookie)
         }
         if (mods == INVALID_HANDLE_VALUE) continue;
         MODULEENTRY32W me = { sizeof me };
-        for (BOOL m = Module32FirstW(mods, &me); m; m = Module32NextW(mods, &me)) fn(cookie, pid, me.szExePath);
+        for (BOOL m = Module32FirstW(mods, &me); m; m = Module32NextW(mods, &me)) fn(cookie, pid, me.szExePath, NULL);
         CloseHandle(mods);
     }
     free(image);
@@ -330,9 +286,18 @@ static DWORD enum_images_and_modules(rmref_file_user_fn fn, void *cookie)
 
 DWORD rmwin_enum_file_users(void *ctx, rmref_file_user_fn fn, void *cookie)
 {
-    DWORD err = enum_open_handles(fn, cookie);
+    DWORD err = enum_open_handles(fn, cookie, 0);
     if (err == ERROR_CANCELLED) return err;
     /* no handle enumeration (ERROR_NOT_SUPPORTED): images and modules still count */
+    return enum_images_and_modules(fn, cookie);
+}
+
+/* With the kernel's per-file lists (which leave the caller out: see fileid_win32.c): images
+ * and modules of every process, and the caller's own open handles. */
+DWORD rmwin_enum_module_users(void *ctx, rmref_file_user_fn fn, void *cookie)
+{
+    DWORD err = enum_open_handles(fn, cookie, GetCurrentProcessId());
+    if (err == ERROR_CANCELLED) return err;
     return enum_images_and_modules(fn, cookie);
 }
 
@@ -477,6 +442,7 @@ DWORD rmwin_process_basic_facts(void *ctx, DWORD pid, rmref_proc_facts *out)
     }
     FILETIME exit_, kernel, user;
     GetProcessTimes(h, &out->start, &exit_, &kernel, &user);
+    out->flags |= rmwin_token_flags(h);
     DWORD len = RMREF_PATH_CHARS;
     if (!QueryFullProcessImageNameW(h, 0, out->image, &len)) out->image[0] = 0;
 

@@ -39,6 +39,7 @@ DWORD rmwin_store_write(void *ctx, const WCHAR *key, const WCHAR *name, const vo
 
 /* detect_win32.c */
 DWORD rmwin_enum_file_users(void *ctx, rmref_file_user_fn fn, void *cookie);
+DWORD rmwin_enum_module_users(void *ctx, rmref_file_user_fn fn, void *cookie);
 int   rmwin_process_alive(void *ctx, const RM_UNIQUE_PROCESS *p);
 DWORD rmwin_process_facts(void *ctx, DWORD pid, rmref_proc_facts *out);
 DWORD rmwin_process_basic_facts(void *ctx, DWORD pid, rmref_proc_facts *out);
@@ -49,6 +50,15 @@ DWORD rmwin_enum_services(void *ctx, rmref_service_fn fn, void *cookie);
 DWORD rmwin_service_dependents(void *ctx, const WCHAR *name, rmref_service_fn fn, void *cookie);
 /* Open a process only if it is still the instance `p` names (PID and start time). */
 HANDLE rmwin_open_unique(const RM_UNIQUE_PROCESS *p, DWORD access);
+
+/* fileid_win32.c: file identities and the kernel's per-file list of users */
+DWORD rmwin_handle_identity(HANDLE file, rmref_file_id *out);
+DWORD rmwin_file_identity(void *ctx, const WCHAR *path, rmref_file_id *out);
+DWORD rmwin_kernel_file_users(void *ctx, const WCHAR *path, rmref_file_user_fn fn, void *cookie);
+
+/* token_win32.c: RMREF_PF_ELEVATED / RMREF_PF_OTHER_USER of a process (handle with
+ * PROCESS_QUERY_LIMITED_INFORMATION); OTHER_USER when its token cannot be read */
+unsigned rmwin_token_flags(HANDLE process);
 
 /* actions_win32.c */
 int   rmwin_gui_query_end_session(void *ctx, DWORD pid, DWORD timeout_ms);
