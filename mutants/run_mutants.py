@@ -245,7 +245,15 @@ def kills_in(cases, baseline, globs):
             continue
         out.append({"case": cid, "provenance": c.get("provenance"), "status": c.get("status"),
                     "message": (c.get("message") or "").strip()})
-    return out
+    return sorted(out, key=lambda k: glob_rank(k["case"], globs))
+
+
+def glob_rank(cid, globs):
+    """Kills in the order the mutant file names its cases: the most specific one first."""
+    for i, g in enumerate(globs):
+        if fnmatch.fnmatchcase(cid, g):
+            return i
+    return len(globs)
 
 
 # ---- the report -------------------------------------------------------------------------------
@@ -270,6 +278,8 @@ def write_report(out, results, meta):
         md.append("- not judged: " + ", ".join("%s (%s)" % (r["id"], r["verdict"]) for r in other))
     md += ["", "| mutant | spec | verdict | killed by | message |", "| --- | --- | --- | --- | --- |"]
     for r in results:
+        if r.get("kills") and r.get("cases"):
+            r["kills"] = sorted(r["kills"], key=lambda k: glob_rank(k["case"], r["cases"]))
         by = ", ".join("%s (%s)" % (k["case"], k["status"]) for k in r.get("kills", [])[:4])
         msg = r.get("kills")[0]["message"] if r.get("kills") else r.get("note", "")
         msg = msg.replace("|", "\\|").replace("\n", " ")

@@ -14,15 +14,22 @@ static int ends_with(const WCHAR *s, const WCHAR *tail)
     return n >= m && !_wcsicmp(s + n - m, tail);
 }
 
-static int modules_only(void *cookie, DWORD pid, const WCHAR *path)
+static int modules_only(void *cookie, DWORD pid, const WCHAR *path, const rmref_file_id *id)
 {
     filter *f = cookie;
     if (path && !ends_with(path, L".exe") && !ends_with(path, L".dll")) return 0;
-    return f->fn(f->cookie, pid, path);
+    return f->fn(f->cookie, pid, path, id);
 }
 
 DWORD __wrap_rmwin_enum_file_users(void *ctx, rmref_file_user_fn fn, void *cookie)
 {
     filter f = { fn, cookie };
     return __real_rmwin_enum_file_users(ctx, modules_only, &f);
+}
+
+/* Where the kernel's per-file list exists (Windows 7 and later) rmref would ask it instead of
+ * enumerating: say it is missing, so this variant takes the enumeration route everywhere. */
+DWORD __wrap_rmwin_kernel_file_users(void *ctx, const WCHAR *path, rmref_file_user_fn fn, void *cookie)
+{
+    return ERROR_NOT_SUPPORTED;
 }
