@@ -180,11 +180,10 @@ static service_set known_services;
 
 static void note_leftover_services(run_state *r, case_result *cr)
 {
-    WCHAR fixtures[64];
-    _snwprintf(fixtures, 64, L"rmfx-%ls-", r->run_id);
     rmc_buf text = {0}, obs = {0};
-    /* This run's fixture services of this case are removed below; they are not news. */
-    if (!services_report_new(&known_services, fixtures, r->o->remove_leftover_services, &text, &obs)) {
+    /* The suite's fixture services (this case's are removed below; other runs' by those runs)
+     * are not news. */
+    if (!services_report_new(&known_services, L"rmfx-", r->o->remove_leftover_services, &text, &obs)) {
         buf_free(&text);
         buf_free(&obs);
         return;

@@ -82,6 +82,13 @@ static void service_binary(SC_HANDLE scm, const WCHAR *name, WCHAR *out, size_t 
     CloseServiceHandle(svc);
 }
 
+static int is_fixture_binary(const WCHAR *binary)
+{
+    static const WCHAR image[] = L"\\rmfx-svc.exe";
+    size_t n = wcslen(binary), m = wcslen(image);
+    return n >= m && !_wcsicmp(binary + n - m, image);
+}
+
 /* Inside the Windows folder (system32, SysWOW64, ... and drivers): never removed. */
 static int in_system_folders(const WCHAR *binary)
 {
@@ -106,10 +113,12 @@ int services_report_new(service_set *known_set, const WCHAR *skip_prefix, int re
         const WCHAR *name = now.names[i];
         if (known(known_set, name)) continue;
         add(known_set, name);   /* reported once, against the case that was running */
-        if (skip_prefix && !_wcsnicmp(name, skip_prefix, wcslen(skip_prefix))) continue;
         WCHAR binary[MAX_PATH];
         if (scm) service_binary(scm, name, binary, MAX_PATH);
         else binary[0] = 0;
+        /* The suite's own fixture services — of this run, or of another run sharing the machine
+         * (CTest runs several at once): named rmfx-… and running the fixture program. */
+        if (skip_prefix && !_wcsnicmp(name, skip_prefix, wcslen(skip_prefix)) && is_fixture_binary(binary)) continue;
         const char *fate = "left in place (--remove-leftover-services removes it)";
         int removed = 0;
         if (in_system_folders(binary)) fate = "left in place (its binary is in the system folders)";

@@ -7,8 +7,8 @@ typedef struct service_set { WCHAR **names; int n; int valid; } service_set;
 
 /* Every service installed now (valid = 0 when the SCM could not be listed). */
 void services_snapshot(service_set *set);
-/* Services installed now that known_set lacks and whose names do not start with skip_prefix:
- * appends "name (binary X) fate; ..." to message and a JSON array to obs_json, adds them to
+/* Services installed now that known_set lacks, other than the suite's own fixture services
+ * (named skip_prefix…, running rmfx-svc.exe, of any run sharing the machine): appends "name (binary X) fate; ..." to message and a JSON array to obs_json, adds them to
  * known_set, removes those outside the system folders when remove is set; returns how many. */
 int services_report_new(service_set *known_set, const WCHAR *skip_prefix, int remove, rmc_buf *message,
                         rmc_buf *obs_json);
