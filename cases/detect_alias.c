@@ -140,6 +140,7 @@ static void held_by_other_name(void **state)
     int found = 0;
     for (UINT i = 0; i < n; i++) found |= apps[i].Process.dwProcessId == pid;
     rmc_obs_int("list.count", n);
+    if (!found) rmc_require_detection(RMC_DETECT_LOCKED_FILE);   /* blames detect.locked_file if no one is found at all */
     check(found, "RmGetList does not list pid %lu, which holds %ls, when the file is registered as %ls (%u entries listed)",
           pid, real, alias, n);
     check_rc("RmEndSession", pRmEndSession(h), ERROR_SUCCESS);
