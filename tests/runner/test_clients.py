@@ -30,6 +30,8 @@ def run_cases(name, dll, *cases):
     start = time.monotonic()
     p = subprocess.run(([EMULATOR] if EMULATOR else []) + args, capture_output=True, text=True, timeout=600)
     elapsed = time.monotonic() - start
+    if not os.path.exists(os.path.join(out, "results.json")):
+        raise AssertionError("no results.json (exit %d):\n%s\n%s" % (p.returncode, p.stdout[-3000:], p.stderr[-3000:]))
     with open(os.path.join(out, "results.json"), encoding="utf-8") as f:
         res = json.load(f)
     return p, {c["id"]: c for c in res["cases"]}, elapsed
