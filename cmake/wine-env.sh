@@ -23,7 +23,12 @@ rmc_wine_server_start() {
     for _sock in /tmp/wine-*/"$_id"/socket "/tmp/.wine-$(id -u)/$_id/socket"; do
         [ -S "$_sock" ] && return 0
     done
-    wineserver -p5 </dev/null >/dev/null 2>&1 || true
+    # Persistent for 5 min after the last client, not 5 s: the socket check above races with a
+    # server that is about to exit, and a server (and session processes) started by the next
+    # program instead would hold that program's pipes for as long as other tests keep the server
+    # busy (seen twice in CI: a runner test's `wine` "hung" 300 s after the runner had ended).
+    # `./rmc test|conform|bench` stop the server when they finish.
+    wineserver -p300 </dev/null >/dev/null 2>&1 || true
     wine cmd.exe /c exit </dev/null >/dev/null 2>&1 || true
 }
 
