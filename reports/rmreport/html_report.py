@@ -93,11 +93,12 @@ def _runs_section(runs, baseline, comparisons):
                     len(c.observations), "" if len(c.observations) == 1 else "s",
                     "".join("; " + _e(n) for n in c.notes()))
         passed, applicable = run.conformance()
+        contract = run.contract_counts()
         observed, probes = run.probes()
         headline = ('<b class="headline">%d / %d</b>%s<br><span class="meta">fail %d, crash %d, timeout %d, '
                     'blocked %d<br>probes observed %d / %d</span>' % (
                         passed, applicable, " (%.0f%%)" % (100.0 * passed / applicable) if applicable else "",
-                        counts["fail"], counts["crash"], counts["timeout"], counts["blocked"], observed, probes))
+                        contract["fail"], contract["crash"], contract["timeout"], contract["blocked"], observed, probes))
         out.append('<tr%s><th><code>%s</code>%s<br><span class="meta">%s</span></th><td data-headline="%s">%s</td>'
                    '<td>%s</td><td>%s</td>'
                    '<td>%s<br>%s</td>%s<td>%s</td>%s</tr>' % (

@@ -85,7 +85,7 @@ def markdown(runs, baseline=None):
     out.append("| run | contract conformance | fail | crash | timeout | blocked | probes observed | state |")
     out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for run in runs:
-        counts = run.counts()
+        counts = run.contract_counts()
         passed, applicable = run.conformance()
         observed, probes = run.probes()
         state = "complete" if run.complete else "**incomplete** (%s)" % run.progress()
