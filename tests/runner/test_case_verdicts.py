@@ -77,6 +77,16 @@ class OutParameters(unittest.TestCase):
             self.assertIn("RmGetList claims 3000000 entries", c["message"], cid)
 
 
+class CasesThatMustBeAbleToFail(unittest.TestCase):
+    def test_churn_loop_does_not_pass_an_implementation_that_finds_nobody(self):
+        # rmt_blind answers every RmGetList at once with nobody: the churn loop used to finish its
+        # 25 rounds before the first locker existed and pass on empty lists.
+        p, cases = run_cases("rmt_blind", "churn-blind", ["moredata.churn_retry_loop"])
+        c = cases["moredata.churn_retry_loop"]
+        self.assertNotIn(c["status"], ("pass", "observed"), c)
+        self.assertEqual(c["status"], "blocked", c)
+
+
 class Preconditions(unittest.TestCase):
     """rmref that never detects plain open handles: one fail, in the case that tests it."""
 
