@@ -10,8 +10,9 @@ Environment (set by CTest): RMC_BIN, RMC_EMULATOR, RMC_WORK (see test_runner.py)
 import json
 import os
 import shutil
-import subprocess
 import unittest
+
+from runproc import run_program
 
 BIN = os.environ["RMC_BIN"]
 EMULATOR = os.environ.get("RMC_EMULATOR", "")
@@ -28,7 +29,7 @@ def run_cases(dll, name, patterns, jobs=2, timeout=900):
     for p in patterns:
         args += ["--case", p]
     cmd = ([EMULATOR] if EMULATOR else []) + [RUNNER] + args
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    p = run_program(cmd, timeout)
     with open(os.path.join(out, "results.json"), encoding="utf-8") as f:
         res = json.load(f)
     return p, {c["id"]: c for c in res["cases"]}

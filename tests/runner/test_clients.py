@@ -9,9 +9,10 @@ Environment (set by CTest): RMC_BIN, RMC_EMULATOR, RMC_WORK (as test_runner.py).
 import json
 import os
 import shutil
-import subprocess
 import time
 import unittest
+
+from runproc import run_program
 
 BIN = os.environ["RMC_BIN"]
 EMULATOR = os.environ.get("RMC_EMULATOR", "")
@@ -28,7 +29,7 @@ def run_cases(name, dll, *cases):
     for c in cases:
         args += ["--case", c]
     start = time.monotonic()
-    p = subprocess.run(([EMULATOR] if EMULATOR else []) + args, capture_output=True, text=True, timeout=600)
+    p = run_program(([EMULATOR] if EMULATOR else []) + args, 600)
     elapsed = time.monotonic() - start
     if not os.path.exists(os.path.join(out, "results.json")):
         raise AssertionError("no results.json (exit %d):\n%s\n%s" % (p.returncode, p.stdout[-3000:], p.stderr[-3000:]))

@@ -12,6 +12,8 @@ import time
 import unittest
 import xml.etree.ElementTree as ET
 
+from runproc import run_program
+
 BIN = os.environ["RMC_BIN"]
 EMULATOR = os.environ.get("RMC_EMULATOR", "")
 WORK = os.environ.get("RMC_WORK", os.path.join(BIN, "..", "test-work", "runner"))
@@ -20,13 +22,11 @@ DLLS = os.path.join(BIN, "testdlls")
 
 
 def run(*args, timeout=300):
-    cmd = ([EMULATOR] if EMULATOR else []) + [RUNNER] + list(args)
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    return run_env(None, *args, timeout=timeout)
 
 
 def run_env(env, *args, timeout=300):
-    cmd = ([EMULATOR] if EMULATOR else []) + [RUNNER] + list(args)
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+    return run_program(([EMULATOR] if EMULATOR else []) + [RUNNER] + list(args), timeout, env)
 
 
 def windows_path(path):
