@@ -12,6 +12,8 @@ import shutil
 import subprocess
 import unittest
 
+from runproc import run_program
+
 BIN = os.environ["RMC_BIN"]
 EMULATOR = os.environ.get("RMC_EMULATOR", "")
 WORK = os.environ.get("RMC_WORK", os.path.join(BIN, "..", "test-work", "runner-child"))
@@ -21,8 +23,7 @@ RMREF = os.path.join(BIN, "rmref.dll")
 
 
 def run(*args, timeout=300):
-    cmd = ([EMULATOR] if EMULATOR else []) + [RUNNER] + list(args)
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, errors="replace")
+    return run_program(([EMULATOR] if EMULATOR else []) + [RUNNER] + list(args), timeout)
 
 
 def fresh(name):
@@ -51,6 +52,8 @@ def case(res, case_id):
 def run_one(name, dll_name, case_id, *extra, timeout=300):
     out = fresh(name)
     p = run("--dll", dll(dll_name), "--case", case_id, "--out", out, *extra, timeout=timeout)
+    if not os.path.exists(os.path.join(out, "results.json")):
+        raise AssertionError("no results.json (exit %d):\n%s\n%s" % (p.returncode, p.stdout[-3000:], p.stderr[-3000:]))
     return p, case(results(out), case_id), out
 
 
