@@ -117,8 +117,10 @@ int services_report_new(service_set *known_set, const WCHAR *skip_prefix, int re
         if (scm) service_binary(scm, name, binary, MAX_PATH);
         else binary[0] = 0;
         /* The suite's own fixture services — of this run, or of another run sharing the machine
-         * (CTest runs several at once): named rmfx-… and running the fixture program. */
-        if (skip_prefix && !_wcsnicmp(name, skip_prefix, wcslen(skip_prefix)) && is_fixture_binary(binary)) continue;
+         * (CTest runs several at once): named rmfx-… and running the fixture program, or already
+         * being deleted by their case's clean-up (their configuration can no longer be read). */
+        if (skip_prefix && !_wcsnicmp(name, skip_prefix, wcslen(skip_prefix)) && (!binary[0] || is_fixture_binary(binary)))
+            continue;
         const char *fate = "left in place (--remove-leftover-services removes it)";
         int removed = 0;
         if (in_system_folders(binary)) fate = "left in place (its binary is in the system folders)";
