@@ -140,6 +140,19 @@ static const shutdown_param shutdown_plain_probe = { 0, 0 };
 static const shutdown_param shutdown_force_probe = { RmForceShutdown, 0 };
 static const shutdown_param shutdown_untouched = { 0, 1 };
 
+/* RmShutdown on a worker thread: a RmShutdown that goes ahead in spite of the reboot reason is
+ * seen the moment it reaches the fixture. Waiting for it to return would not do: it then also
+ * has the caller itself to shut down, which cannot exit while it waits in RmShutdown, so the
+ * call only returns after the hung-app timeout (30 s by default: the case's whole watchdog). */
+typedef struct shutdown_call { DWORD h; ULONG flags; DWORD rc; } shutdown_call;
+
+static DWORD WINAPI shutdown_thread(void *arg)
+{
+    shutdown_call *c = arg;
+    c->rc = pRmShutdown(c->h, c->flags, NULL);
+    return 0;
+}
+
 /* The caller and a cooperative window fixture both hold the registered file; the caller cannot
  * be shut down, so RmGetList reports DetectedSelf. */
 static void shutdown_after_reason(void **state)
@@ -155,18 +168,47 @@ static void shutdown_after_reason(void **state)
     require(reasons != RmRebootReasonNone, "reboot.detected_self_file",
             "RmGetList reports no reboot reason although the caller holds the registered file");
 
-    DWORD rc = pRmShutdown(h, p->flags, NULL);
-    rmc_obs_rc("RmShutdown", rc);
-    int exited = fixture_app_wait_exit(app, 500, NULL);
-    size_t queries = fixture_journal_count(fixture_app_journal(app), "WM_QUERYENDSESSION", 0);
+    shutdown_call call = { h, p->flags, 0 };
+    HANDLE t = CreateThread(NULL, 0, shutdown_thread, &call, 0, NULL);
+    check(t != NULL, "CreateThread failed: %s", rmc_rc_str(GetLastError()));
+    rmc_defer(close_handle, t);
+    /* Until RmShutdown returns or the fixture is reached (or WAIT_MS passed). */
+    ULONGLONG end = GetTickCount64() + WAIT_MS;
+    int returned = 0, exited = 0;
+    size_t queries = 0;
+    for (;;) {
+        returned = WaitForSingleObject(t, 20) == WAIT_OBJECT_0;
+        queries = fixture_journal_count(fixture_app_journal(app), "WM_QUERYENDSESSION", 0);
+        exited = fixture_app_wait_exit(app, 0, NULL);
+        if (returned || queries || exited || GetTickCount64() >= end) break;
+    }
+    if (!p->assert_untouched) {
+        if (!returned) WaitForSingleObject(t, INFINITE);
+        rmc_obs_rc("RmShutdown", call.rc);
+        exited = fixture_app_wait_exit(app, 500, NULL);
+        rmc_obs_bool("fixture_exited", exited);
+        rmc_obs_int("fixture.WM_QUERYENDSESSION",
+                    (long long)fixture_journal_count(fixture_app_journal(app), "WM_QUERYENDSESSION", 0));
+        return;
+    }
+    /* §8.6 item 4, §3: with a reboot reason set, RmShutdown takes no action and returns
+     * ERROR_FAIL_NOACTION_REBOOT (350, "no action taken"), detected before any application is
+     * closed. */
+    rmc_obs_bool("RmShutdown_returned", returned);
     rmc_obs_bool("fixture_exited", exited);
     rmc_obs_int("fixture.WM_QUERYENDSESSION", (long long)queries);
-    if (!p->assert_untouched) return;
-    /* §8.6 item 4, §8.5: with a reboot reason set, RmShutdown takes no action and returns 350
-     * ("no action taken"), detected before any application is closed (§3). */
+    check(returned || (!queries && !exited),
+          "RmShutdown went ahead although RmGetList reported reboot reasons 0x%lx: while the call was still running the "
+          "fixture holding the file %s; expected ERROR_FAIL_NOACTION_REBOOT (350) with nothing touched (§8.6 item 4)",
+          reasons, exited ? "exited" : "received WM_QUERYENDSESSION");
+    check(returned, "RmShutdown has not returned after %u ms although RmGetList reported reboot reasons 0x%lx; expected "
+          "ERROR_FAIL_NOACTION_REBOOT (350) at once, before any application is touched (§8.6 item 4, §3)", WAIT_MS, reasons);
+    rmc_obs_rc("RmShutdown", call.rc);
+    exited = fixture_app_wait_exit(app, 500, NULL);
+    queries = fixture_journal_count(fixture_app_journal(app), "WM_QUERYENDSESSION", 0);
     check(!exited && queries == 0, "RmShutdown returned %s after RmGetList reported reboot reasons 0x%lx, and the fixture was "
-          "reached (exited %d, %zu WM_QUERYENDSESSION)", rmc_rc_str(rc), reasons, exited, queries);
-    check_rc("RmShutdown(reboot reasons set)", rc, ERROR_FAIL_NOACTION_REBOOT);
+          "reached (exited %d, %zu WM_QUERYENDSESSION)", rmc_rc_str(call.rc), reasons, exited, queries);
+    check_rc("RmShutdown(reboot reasons set)", call.rc, ERROR_FAIL_NOACTION_REBOOT);
 }
 
 static void detected_self_exact(void **state)
