@@ -31,12 +31,6 @@ static int got_endsession_true(fixture_app *app)
     return 0;
 }
 
-static void kill_pid(void *arg)
-{
-    HANDLE p = OpenProcess(PROCESS_TERMINATE | SYNCHRONIZE, FALSE, (DWORD)(ULONG_PTR)arg);
-    if (p) { TerminateProcess(p, 0xF4); WaitForSingleObject(p, 5000); CloseHandle(p); }
-}
-
 /* ---- RmNoShutdown (§8.6 item 7) ---------------------------------------------------------------- */
 
 /* The fixture is filtered with RmNoShutdown through `how`; RmShutdown must leave it running and
@@ -121,7 +115,7 @@ static void no_restart_app(void **state)
     Sleep(STAYS_MS);
     const fixture_journal *j = fixture_app_journal(app);
     size_t starts = fixture_journal_count(j, "start", 0);
-    if (starts > 1) rmc_defer(kill_pid, (void *)(ULONG_PTR)fixture_journal_number(j->lines[fixture_journal_find(j, "start", 1)], "pid", 0));
+    if (starts > 1) fixture_end_pid_later((DWORD)fixture_journal_number(j->lines[fixture_journal_find(j, "start", 1)], "pid", 0));
     check(starts == 1, "RmRestart started an application filtered with RmNoRestart");
     rmc_list(h, "after");
     const RM_PROCESS_INFO *e = rmc_listed_pid(pid);

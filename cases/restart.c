@@ -34,29 +34,6 @@ static void obs_status(const char *key, const RM_PROCESS_INFO *e)
     else rmc_obs_str(key, "not listed");
 }
 
-/* A process RM started (a restarted instance) is not in our job object: end it after the case. */
-static void kill_pid(void *arg)
-{
-    DWORD pid = (DWORD)(ULONG_PTR)arg;
-    HANDLE p = OpenProcess(PROCESS_TERMINATE | SYNCHRONIZE, FALSE, pid);
-    if (p) {
-        TerminateProcess(p, 0xF4);
-        WaitForSingleObject(p, 5000);
-        CloseHandle(p);
-    }
-}
-
-/* Waits until the fixture has run UPTIME_MS (the 60-second rule of §10.5). */
-static void wait_uptime(fixture_app *app)
-{
-    FILETIME created = fixture_app_unique_process(app).ProcessStartTime, now;
-    GetSystemTimeAsFileTime(&now);
-    ULONGLONG c = ((ULONGLONG)created.dwHighDateTime << 32) | created.dwLowDateTime;
-    ULONGLONG n = ((ULONGLONG)now.dwHighDateTime << 32) | now.dwLowDateTime;
-    ULONGLONG up_ms = n > c ? (n - c) / 10000 : 0;
-    if (up_ms < UPTIME_MS) Sleep((DWORD)(UPTIME_MS - up_ms));
-}
-
 /* Number of `event` lines; waits up to ms for there to be at least `want`. */
 static size_t wait_count(fixture_app *app, const char *event, size_t want, DWORD ms)
 {
@@ -112,13 +89,13 @@ static void registered_app(void **state)
     /* §5.2: that bRestartable reflects the registration is UNCONFIRMED: recorded. */
     rmc_obs_bool("before.bRestartable", e->bRestartable);
 
-    wait_uptime(app);
+    fixture_app_wait_uptime(app, UPTIME_MS);
     shutdown_app(h, app);
     check_rc("RmRestart", pRmRestart(h, 0, NULL), ERROR_SUCCESS);
 
     const char *start = fixture_app_wait_line(app, "start", 2, WAIT_MS);
     DWORD new_pid = (DWORD)fixture_journal_number(start, "pid", 0);
-    rmc_defer(kill_pid, (void *)(ULONG_PTR)new_pid);
+    fixture_end_pid_later(new_pid);
     char cmdline[1024];
     fixture_journal_field(start, "cmdline", cmdline, sizeof(cmdline));
     check(new_pid != 0 && new_pid != pid, "the second start line is from pid %lu (the first instance was %lu)", new_pid, pid);
@@ -167,7 +144,7 @@ static void no_patch(void **state)
     rmc_list(h, "before");
     const RM_PROCESS_INFO *e = rmc_listed_pid(pid);
     if (e) rmc_obs_bool("before.bRestartable", e->bRestartable);
-    wait_uptime(app);
+    fixture_app_wait_uptime(app, UPTIME_MS);
     DWORD rc = pRmShutdown(h, 0, NULL);
     rmc_obs_rc("RmShutdown", rc);
     fixture_app_wait_exit(app, rc == ERROR_SUCCESS ? GONE_MS : 0, NULL);
@@ -177,7 +154,7 @@ static void no_patch(void **state)
     if (starts >= 2) {
         const fixture_journal *j = fixture_app_journal(app);
         int i = fixture_journal_find(j, "start", 1);
-        if (i >= 0) rmc_defer(kill_pid, (void *)(ULONG_PTR)fixture_journal_number(j->lines[i], "pid", 0));
+        if (i >= 0) fixture_end_pid_later((DWORD)fixture_journal_number(j->lines[i], "pid", 0));
     }
 }
 
@@ -205,7 +182,7 @@ static void console_new_console(void **state)
     int known;
     shares_my_console(GetCurrentProcessId(), &known);
     if (!known) rmc_unsupported("GetConsoleProcessList does not work here: %s", rmc_rc_str(GetLastError()));
-    wait_uptime(app);
+    fixture_app_wait_uptime(app, UPTIME_MS);
     DWORD rc = pRmShutdown(h, 0, NULL);
     if (rc != ERROR_SUCCESS || !fixture_app_wait_exit(app, GONE_MS, NULL)) rmc_require_detection(RMC_DETECT_LOCKED_FILE);
     check_rc("RmShutdown", rc, ERROR_SUCCESS);
@@ -213,7 +190,7 @@ static void console_new_console(void **state)
     check_rc("RmRestart", pRmRestart(h, 0, NULL), ERROR_SUCCESS);
     const char *start = fixture_app_wait_line(app, "start", 2, WAIT_MS);
     DWORD new_pid = (DWORD)fixture_journal_number(start, "pid", 0);
-    rmc_defer(kill_pid, (void *)(ULONG_PTR)new_pid);
+    fixture_end_pid_later(new_pid);
     fixture_app_wait_line(app, "ready", 2, WAIT_MS);
     int shared = shares_my_console(new_pid, &known);
     rmc_obs_bool("restarted_in_callers_console", shared);

@@ -19,26 +19,6 @@
 #define STAYS_MS 1000u
 #define UPTIME_MS 61000u
 
-static void kill_pid(void *arg)
-{
-    HANDLE p = OpenProcess(PROCESS_TERMINATE | SYNCHRONIZE, FALSE, (DWORD)(ULONG_PTR)arg);
-    if (p) {
-        TerminateProcess(p, 0xF4);
-        WaitForSingleObject(p, 5000);
-        CloseHandle(p);
-    }
-}
-
-static void wait_uptime(fixture_app *app)
-{
-    FILETIME created = fixture_app_unique_process(app).ProcessStartTime, now;
-    GetSystemTimeAsFileTime(&now);
-    ULONGLONG c = ((ULONGLONG)created.dwHighDateTime << 32) | created.dwLowDateTime;
-    ULONGLONG n = ((ULONGLONG)now.dwHighDateTime << 32) | now.dwLowDateTime;
-    ULONGLONG up_ms = n > c ? (n - c) / 10000 : 0;
-    if (up_ms < UPTIME_MS) Sleep((DWORD)(UPTIME_MS - up_ms));
-}
-
 /* ---- an RM call on a worker thread while the case watches journals ----------------------------- */
 
 typedef struct rm_call { DWORD h, rc; int restart; ULONG flags; } rm_call;
@@ -151,7 +131,7 @@ static void reverse_order_app_service(void **state)
     DWORD h = rmc_session_with_file(file);
     LPCWSTR svcs[] = { fixture_service_name(svc) };
     check_rc("RmRegisterResources(service)", pRmRegisterResources(h, 0, NULL, 0, NULL, 1, svcs), ERROR_SUCCESS);
-    wait_uptime(app);
+    fixture_app_wait_uptime(app, UPTIME_MS);
     watched stop[2] = { { "application", app, NULL, "exit", 1, 0 }, { "service", NULL, svc, "SERVICE_STOPPED", 1, 0 } };
     DWORD stopped = run_and_watch(h, 0, stop, 2, WAIT_MS);
     require(stopped == ERROR_SUCCESS, "shutdown.order_gui_console_service", "RmShutdown returned %s", rmc_rc_str(stopped));
@@ -160,7 +140,7 @@ static void reverse_order_app_service(void **state)
     DWORD rc = run_and_watch(h, 1, start, 2, WAIT_MS * 2);
     const char *again = fixture_journal_count(fixture_app_journal(app), "start", 0) >= 2
                             ? fixture_app_wait_line(app, "start", 2, 0) : NULL;
-    if (again) rmc_defer(kill_pid, (void *)(ULONG_PTR)fixture_journal_number(again, "pid", 0));
+    if (again) fixture_end_pid_later((DWORD)fixture_journal_number(again, "pid", 0));
     check_rc("RmRestart", rc, ERROR_SUCCESS);
     check_reverse(stop, start, "shutdown.order_gui_console_service");
 }
@@ -221,7 +201,7 @@ static void deleted_image_fails(void **state)
     rmc_case_file(file, L"deleted-image.bin", 1);
     fixture_app *app = fixture_app_start_image(name, L"--window main --lock \"%ls\" --restart-cmdline \"--window none\"", file);
     DWORD h = rmc_session_with_file(file);
-    wait_uptime(app);
+    fixture_app_wait_uptime(app, UPTIME_MS);
     check_rc("RmShutdown", pRmShutdown(h, 0, NULL), ERROR_SUCCESS);
     check(fixture_app_wait_exit(app, GONE_MS, NULL), "the application still runs after RmShutdown returned 0");
     check(DeleteFileW(copied_image), "DeleteFile(its image) failed: %s", rmc_rc_str(GetLastError()));
@@ -242,7 +222,7 @@ static void deleted_image_fails(void **state)
 static void not_restarted(fixture_app *app, const WCHAR *file, const char *why)
 {
     DWORD h = rmc_session_with_file(file);
-    wait_uptime(app);
+    fixture_app_wait_uptime(app, UPTIME_MS);
     check_rc("RmShutdown", pRmShutdown(h, 0, NULL), ERROR_SUCCESS);
     check(fixture_app_wait_exit(app, GONE_MS, NULL), "the application still runs after RmShutdown returned 0");
     rmc_obs_rc("RmRestart", pRmRestart(h, 0, NULL));
@@ -251,7 +231,7 @@ static void not_restarted(fixture_app *app, const WCHAR *file, const char *why)
     fixture_app_obs_journal(app, "journal");
     if (starts > 1) {
         const char *again = fixture_app_wait_line(app, "start", 2, 0);
-        rmc_defer(kill_pid, (void *)(ULONG_PTR)fixture_journal_number(again, "pid", 0));
+        fixture_end_pid_later((DWORD)fixture_journal_number(again, "pid", 0));
     }
     check(starts == 1, "RmRestart started the application again (%zu start lines) although %s", starts, why);
 }

@@ -71,6 +71,12 @@ void fixture_app_obs_journal(fixture_app *app, const char *key);
 
 /* Returns 1 and the exit code once the process has exited within timeout_ms, else 0. */
 int fixture_app_wait_exit(fixture_app *app, DWORD timeout_ms, DWORD *exit_code);
+/* Waits until the application has run uptime_ms since it was created (RmRestart restarts only
+ * applications that ran 60 s, §10.5). */
+void fixture_app_wait_uptime(fixture_app *app, DWORD uptime_ms);
+/* Ends process pid after the case: for a process RM started (a restarted instance), which is not
+ * in the case's job object. 0 is ignored. */
+void fixture_end_pid_later(DWORD pid);
 /* Ends it (and its --child) now if it still runs. Done anyway after the case. */
 void fixture_app_stop(fixture_app *app);
 

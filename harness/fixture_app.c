@@ -150,6 +150,30 @@ int fixture_app_wait_exit(fixture_app *app, DWORD timeout_ms, DWORD *exit_code)
     return 1;
 }
 
+void fixture_app_wait_uptime(fixture_app *app, DWORD uptime_ms)
+{
+    FILETIME now;
+    GetSystemTimeAsFileTime(&now);
+    unsigned long long created = fx_filetime_u64(app->created), t = fx_filetime_u64(now);
+    unsigned long long up_ms = t > created ? (t - created) / 10000 : 0;
+    if (up_ms < uptime_ms) Sleep((DWORD)(uptime_ms - up_ms));
+}
+
+static void end_pid(void *arg)
+{
+    HANDLE p = OpenProcess(PROCESS_TERMINATE | SYNCHRONIZE, FALSE, (DWORD)(ULONG_PTR)arg);
+    if (p) {
+        TerminateProcess(p, 0xF4);
+        WaitForSingleObject(p, FIXTURE_STOP_WAIT_MS);
+        CloseHandle(p);
+    }
+}
+
+void fixture_end_pid_later(DWORD pid)
+{
+    if (pid) rmc_defer(end_pid, (void *)(ULONG_PTR)pid);
+}
+
 void fixture_app_stop(fixture_app *app)
 {
     DWORD child = fixture_app_child_pid(app);
