@@ -9,7 +9,7 @@
  * folder every user may write (--out), since it cannot inherit our pipes. */
 #include "rmcase.h"
 #include "fixture.h"
-#include <sddl.h>
+#include "other_user.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,74 +17,22 @@
 
 #define JOIN_WAIT_MS 20000u
 
-static void end_process(void *arg)
-{
-    HANDLE p = arg;
-    TerminateProcess(p, 0xF6);
-    WaitForSingleObject(p, 5000);
-    CloseHandle(p);
-}
-
-static int same_user_as_us(HANDLE process, DWORD *err)
-{
-    BYTE mine[256], theirs[256];
-    DWORD got;
-    HANDLE a = NULL, b = NULL;
-    int same = -1;
-    if (OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &a) && OpenProcessToken(process, TOKEN_QUERY, &b) &&
-        GetTokenInformation(a, TokenUser, mine, sizeof mine, &got) && GetTokenInformation(b, TokenUser, theirs, sizeof theirs, &got))
-        same = EqualSid(((TOKEN_USER *)mine)->User.Sid, ((TOKEN_USER *)theirs)->User.Sid) != 0;
-    *err = GetLastError();
-    if (a) CloseHandle(a);
-    if (b) CloseHandle(b);
-    return same;
-}
-
 static void other_user_join_fails(void **state)
 {
-    WCHAR cred[256] = L"", *colon, *user, *domain = L".";
-    DWORD n = GetEnvironmentVariableW(L"RMC_OTHER_USER", cred, 256);
-    if (!n || n >= 256 || !(colon = wcschr(cred, L':')))
-        rmc_unsupported("no second user account: set RMC_OTHER_USER=[DOMAIN\\]NAME:PASSWORD (a local account other than "
-                        "the runner's) to run this case");
-    *colon = 0;
-    user = cred;
-    WCHAR *slash = wcschr(cred, L'\\');
-    if (slash) { *slash = 0; domain = cred; user = slash + 1; }
-
     WCHAR key[CCH_RM_SESSION_KEY + 1];
     rmc_session_start(key);
-    /* A folder the other user may write: Everyone, full access (traversing our folders above it
-     * needs no right of its own). */
     WCHAR shared[MAX_PATH], out[MAX_PATH], exe[MAX_PATH];
-    rmc_case_file(shared, L"shared-with-other-user", 0);
-    SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, FALSE };
-    check(ConvertStringSecurityDescriptorToSecurityDescriptorW(L"D:(A;OICI;GA;;;WD)", SDDL_REVISION_1,
-                                                               &sa.lpSecurityDescriptor, NULL),
-          "ConvertStringSecurityDescriptorToSecurityDescriptor failed: %s", rmc_rc_str(GetLastError()));
-    BOOL made = CreateDirectoryW(shared, &sa);
-    LocalFree(sa.lpSecurityDescriptor);
-    check(made, "CreateDirectory(shared folder) failed: %s", rmc_rc_str(GetLastError()));
+    other_user_shared_folder(shared, L"shared-with-other-user");
     _snwprintf(out, MAX_PATH, L"%ls\\secondary.jsonl", shared);
     _snwprintf(exe, MAX_PATH, L"%lsrmfx-secondary.exe", rmc_bin_dir());
 
     size_t len = wcslen(exe) + wcslen(rmc_impl_path()) + wcslen(out) + 128;
     WCHAR *cmd = calloc(len, sizeof(WCHAR));
     _snwprintf(cmd, len, L"\"%ls\" --dll \"%ls\" --key %ls --out \"%ls\" --then end", exe, rmc_impl_path(), key, out);
-    STARTUPINFOW si = { .cb = sizeof(si) };
-    PROCESS_INFORMATION pi;
-    BOOL started = CreateProcessWithLogonW(user, domain, colon + 1, 0, NULL, cmd, CREATE_NO_WINDOW, NULL, shared, &si, &pi);
-    DWORD err = GetLastError();
-    SecureZeroMemory(cred, sizeof cred);
+    DWORD pid;
+    HANDLE process = other_user_start(cmd, shared, CREATE_NO_WINDOW, &pid);
     free(cmd);
-    if (!started) rmc_unsupported("CreateProcessWithLogonW as the other user failed: %s", rmc_rc_str(err));
-    CloseHandle(pi.hThread);
-    rmc_defer(end_process, pi.hProcess);   /* not in our job: it belongs to another logon */
-    int same = same_user_as_us(pi.hProcess, &err);
-    if (same != 0)
-        rmc_unsupported(same > 0 ? "the platform started the process as the runner's own user (the logon was ignored)"
-                                 : "the other user's process token could not be read: %s", rmc_rc_str(err));
-    check(WaitForSingleObject(pi.hProcess, JOIN_WAIT_MS) == WAIT_OBJECT_0,
+    check(WaitForSingleObject(process, JOIN_WAIT_MS) == WAIT_OBJECT_0,
           "the secondary running as the other user did not finish within %u s", JOIN_WAIT_MS / 1000);
 
     char *text = NULL;
