@@ -185,12 +185,15 @@ class Builder:
 
 # ---- running the suite ------------------------------------------------------------------------
 
-def run_cases(args, dll, globs, out_dir):
-    """{case id: case record} from rmconform.exe run against `dll` with `globs`."""
+def run_cases(args, dll, globs, out_dir, os_profile=None):
+    """{case id: case record} from rmconform.exe run against `dll` with `globs` (with the
+    expectations of profile `os_profile` when given: rmconform --os)."""
     if os.path.isdir(out_dir):
         shutil.rmtree(out_dir)
     cmd = [args.wine] if args.wine else []
     cmd += [args.runner, "--dll", dll, "--out", out_dir, "--jobs", str(args.jobs), "--quiet"]
+    if os_profile:
+        cmd += ["--os", os_profile]
     for g in globs:
         cmd += ["--case", g]
     os.makedirs(os.path.dirname(out_dir), exist_ok=True)
@@ -248,6 +251,29 @@ def kills_in(cases, baseline, globs):
     return sorted(out, key=lambda k: glob_rank(k["case"], globs))
 
 
+def judgeable_cases(known, baseline, globs):
+    """The doc/obs cases among `globs` that pass on the baseline: only they can kill. A mutant
+    with none is not judgeable here (every case that could notice its defect is unsupported on
+    this platform, e.g. one that needs Windows' GetApplicationRestartSettings, a second user
+    account or the 32-bit runner): it is reported as such, never as killed or survived."""
+    return [cid for cid in matching(known, globs)
+            if known[cid] in ("doc", "obs") and baseline.get(cid, {}).get("status") == "pass"]
+
+
+def not_judgeable_note(known, baseline, globs):
+    """Why: each doc/obs case the mutant names, with its baseline status and message."""
+    parts = []
+    for cid in matching(known, globs):
+        if known[cid] not in ("doc", "obs"):
+            continue
+        b = baseline.get(cid, {})
+        msg = (b.get("message") or "").strip().replace("\n", " ")
+        if len(msg) > 160:
+            msg = msg[:157] + "..."
+        parts.append("%s %s%s" % (cid, b.get("status", "not run"), (": " + msg) if msg else ""))
+    return "no case that could notice it passes on the baseline here: " + "; ".join(parts)
+
+
 def glob_rank(cid, globs):
     """Kills in the order the mutant file names its cases: the most specific one first."""
     for i, g in enumerate(globs):
@@ -275,7 +301,7 @@ def write_report(out, results, meta):
             md.append("- %s: %s" % (k.replace("_", " "), meta[k]))
     other = [r for r in results if r["verdict"] not in ("killed", "survived")]
     if other:
-        md.append("- not judged: " + ", ".join("%s (%s)" % (r["id"], r["verdict"]) for r in other))
+        md.append("- not judged (outside the kill rate): " + ", ".join("%s (%s)" % (r["id"], r["verdict"]) for r in other))
     md += ["", "| mutant | spec | verdict | killed by | message |", "| --- | --- | --- | --- | --- |"]
     for r in results:
         if r.get("kills") and r.get("cases"):
@@ -293,6 +319,13 @@ def write_report(out, results, meta):
             md.append("- **%s** (%s): %s. Cases run: %s%s" % (
                 r["id"], r.get("spec", ""), r.get("defect", ""), " ".join(r.get("cases", [])),
                 ("; " + r["note"]) if r.get("note") else ""))
+    unjudged = [r for r in results if r["verdict"] == "not-judgeable"]
+    if unjudged:
+        md += ["", "## Not judgeable here", "",
+               "Every case that could notice these defects is unsupported on this platform; they need a run on "
+               "Windows (or the capability named) to be judged.", ""]
+        for r in unjudged:
+            md.append("- **%s** (%s): %s. %s" % (r["id"], r.get("spec", ""), r.get("defect", ""), r.get("note", "")))
     with open(os.path.join(out, "report.md"), "w", encoding="utf-8") as f:
         f.write("\n".join(md) + "\n")
 
@@ -358,7 +391,7 @@ def main(argv=None):
     # Which edits still apply (stale ones are reported, never silently skipped).
     results, live = [], []
     for m in mutants:
-        r = {k: m.get(k) for k in ("id", "spec", "defect", "areas", "cases", "notice")}
+        r = {k: m.get(k) for k in ("id", "spec", "defect", "areas", "cases", "notice", "os")}
         r["file"] = os.path.relpath(m["path"], args.root) if m["path"].startswith(args.root) else m["path"]
         try:
             m["changed"] = apply_edits(pristine, m)
@@ -395,26 +428,36 @@ def main(argv=None):
     if not_passing:
         print("mutants: note: %d doc/obs cases do not pass on the baseline and cannot kill: %s"
               % (len(not_passing), ", ".join(not_passing)), file=sys.stderr)
+    # A mutant whose cases apply only to another profile (`os: win10`: e.g. a behaviour documented
+    # from Windows 10 on) runs them with rmconform --os, against a baseline run the same way.
+    baselines = {None: baseline}
+    for prof in sorted({m["os"] for m, _ in live if m.get("os")}):
+        globs = sorted({g for m, _ in live if m.get("os") == prof for g in m["cases"]})
+        print("mutants: baseline run for profile %s (%d case globs)" % (prof, len(globs)), file=sys.stderr)
+        baselines[prof] = run_cases(args, base_dll, globs, os.path.join(args.out, "runs", "_baseline." + prof), prof)
     write_report(args.out, results, meta)
 
     for n, (m, r) in enumerate(live, 1):
+        baseline = baselines[m.get("os")]
         t0 = time.time()
         src = os.path.join(args.out, "src", m["id"])
         write_tree(pristine, src, m["changed"])
         dll = os.path.join(args.out, "dll", m["id"], "rmref.dll")
         if not m["cases"]:
             r["verdict"], r["note"] = "survived", "none of its case globs matches a case any more"
+        elif not judgeable_cases(known, baseline, m["cases"]):
+            r["verdict"], r["note"] = "not-judgeable", not_judgeable_note(known, baseline, m["cases"])
         elif not builder.build(src, dll):
             r["verdict"], r["note"] = "build-failed", "the mutant does not compile; see build.log"
         else:
-            cases = run_cases(args, dll, m["cases"], os.path.join(args.out, "runs", m["id"]))
+            cases = run_cases(args, dll, m["cases"], os.path.join(args.out, "runs", m["id"]), m.get("os"))
             r["cases_run"] = len(matching(cases, m["cases"]))
             kills = kills_in(cases, baseline, m["cases"])
             if len(kills) == 1 and not args.no_confirm:
                 # a kill by a single case is rerun once: only a failure that repeats counts (two
                 # or more cases failing independently are not a timing flake)
                 first = [kills[0]["case"]]
-                again = run_cases(args, dll, first, os.path.join(args.out, "runs", m["id"] + ".confirm"))
+                again = run_cases(args, dll, first, os.path.join(args.out, "runs", m["id"] + ".confirm"), m.get("os"))
                 confirmed = {k["case"] for k in kills_in(again, baseline, first)}
                 if len(confirmed) < len(first):
                     r["unconfirmed"] = [c for c in first if c not in confirmed]
