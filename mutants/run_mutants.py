@@ -198,8 +198,13 @@ def run_cases(args, dll, globs, out_dir, os_profile=None):
         cmd += ["--case", g]
     os.makedirs(os.path.dirname(out_dir), exist_ok=True)
     log = out_dir + ".log"
-    with open(log, "w") as f:
-        rc = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL).returncode
+    for attempt in range(2):
+        # A runner that could not start at all (no results, nothing logged: seen once under a load
+        # average of 12) is retried once; a verdict is never made of it.
+        with open(log, "w") as f:
+            rc = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL).returncode
+        if os.path.isfile(os.path.join(out_dir, "results.json")) or os.path.isfile(os.path.join(out_dir, "results.jsonl")):
+            break
     cases = {}
     res = os.path.join(out_dir, "results.json")
     if os.path.isfile(res):
@@ -445,6 +450,10 @@ def main(argv=None):
         dll = os.path.join(args.out, "dll", m["id"], "rmref.dll")
         if not m["cases"]:
             r["verdict"], r["note"] = "survived", "none of its case globs matches a case any more"
+        elif m.get("equivalent-here"):
+            # stated in the mutant file with the reason: on this platform the defect changes nothing
+            # a case could see (rmref's other path covers it); judged where that path is not taken
+            r["verdict"], r["note"] = "not-judgeable", "equivalent on this platform: " + m["equivalent-here"]
         elif not judgeable_cases(known, baseline, m["cases"]):
             r["verdict"], r["note"] = "not-judgeable", not_judgeable_note(known, baseline, m["cases"])
         elif not builder.build(src, dll):
