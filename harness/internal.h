@@ -59,6 +59,15 @@ typedef struct rmc_options {
     unsigned caps;             /* --caps N */
 } rmc_options;
 
+/* ---- scheduling (schedule.c) ---------------------------------------------------------------- */
+/* The default --jobs: RMC_JOBS_PER_CORE per processor, at least 2, at most RMC_JOBS_CAP. */
+#define RMC_JOBS_PER_CORE 3
+#define RMC_JOBS_CAP 8
+int schedule_default_jobs(void);
+/* Orders the selected cases for the run: exclusive ones first, then longest (by the table's
+ * timeout_s hint) first, table order among equals. */
+void schedule_order(const rmc_case **cases, int n);
+
 /* Fills opts from argv; on error prints one line and returns 0. */
 int options_parse(int argc, WCHAR **argv, rmc_options *opts);
 void options_usage(FILE *to);
@@ -132,15 +141,25 @@ HMODULE load_implementation(const WCHAR *path, int system);
  * runner's process and threads. Returns 1 when the process DACL was set. */
 int runner_protect_self(void);
 
-/* ---- user-global settings cases may change (settings_guard.c) ------------------------------- */
-typedef struct rmc_saved_settings {
-    int hung_present, spi_present;
-    DWORD hung_type, hung_size;
-    BYTE hung[64];
-    UINT spi_hung;
-} rmc_saved_settings;
+/* ---- global settings cases may change (settings_guard.c) ------------------------------------ */
+enum { RMC_SETTING_HUNG_APP, RMC_SETTING_SERVICE, RMC_SETTING_COUNT };
+typedef struct rmc_saved_value {
+    int present, spi_present;
+    DWORD type, size;
+    BYTE data[64];
+    UINT spi;
+} rmc_saved_value;
+typedef struct rmc_saved_settings { rmc_saved_value v[RMC_SETTING_COUNT]; } rmc_saved_settings;
 void settings_save(rmc_saved_settings *s);
-void settings_restore(const rmc_saved_settings *s);
+/* Puts back what differs; returns a mask (1 << RMC_SETTING_*) of the settings it put back. */
+int settings_restore(const rmc_saved_settings *s);
+const WCHAR *settings_name(int which);          /* the registry value's name */
+DWORD settings_current_ms(int which);           /* the registry value, 0 when absent */
+/* Writes the registry value (REG_SZ, ms) and, where the platform has it, the live
+ * SystemParametersInfo value (*spi_set says whether it took); returns the registry's status. */
+DWORD settings_set_ms(int which, DWORD ms, int *spi_set);
+/* Sets both to RMC_LOW_HUNG_APP_MS / RMC_LOW_SERVICE_MS (rmcase.h); 1 when both were written. */
+int settings_lower(void);
 
 /* ---- utilities ---------------------------------------------------------------------------- */
 void iso_time_now(char out[32]);
