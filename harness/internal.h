@@ -170,6 +170,12 @@ int write_text_file(const WCHAR *path, const char *data, size_t n);
 /* CreateProcessW (no application name, no environment or directory of its own), retried a few
  * times when it fails with the transient ERROR_INTERNAL_ERROR; GetLastError() as CreateProcess. */
 BOOL create_process_retrying(WCHAR *cmdline, BOOL inherit, DWORD flags, STARTUPINFOW *si, PROCESS_INFORMATION *pi);
+/* Starts cmdline suspended and inside job from its first instruction where the platform can
+ * (PROC_THREAD_ATTRIBUTE_JOB_LIST), else assigned right after creation (spawn_in_job.c). Returns
+ * 0 when no process was made (GetLastError() as CreateProcess); otherwise the process waits
+ * suspended for the caller to resume it, and *in_job says whether it is in the job. */
+int spawn_in_job(WCHAR *cmdline, BOOL inherit, DWORD flags, const STARTUPINFOW *si, HANDLE job,
+                 PROCESS_INFORMATION *pi, int *in_job);
 char *read_text_file(const WCHAR *path, size_t *n);   /* malloc'd, NUL-terminated; NULL if absent */
 
 #endif

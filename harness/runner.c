@@ -1,8 +1,8 @@
 /* runner.c — runs each selected case in its own child process under a watchdog.
  *
- * Every child is created suspended, put in its own job object (kill on close) and then resumed,
- * so the child and everything it starts (fixtures) die with the job: on a timeout, after a crash,
- * and if the runner itself is killed. The child reports through a record file written line by
+ * Every child is created suspended inside its own job object (kill on close; spawn_in_job.c)
+ * and then resumed, so the child and everything it starts (fixtures) die with the job: on a
+ * timeout, after a crash, and if the runner itself is killed — also at the moment it was created. The child reports through a record file written line by
  * line (child.c); whatever it wrote before dying is kept. */
 #include "runner.h"
 #include "fixture.h"
@@ -112,7 +112,8 @@ static int start_child(run_state *r, slot *s, const rmc_case *c)
     SetInformationJobObject(s->job, JobObjectExtendedLimitInformation, &lim, sizeof lim);
     /* CREATE_NO_WINDOW: a console of its own, so console control events a case generates for
      * its fixtures never reach the runner's console. */
-    BOOL ok = create_process_retrying(cmd, TRUE, CREATE_SUSPENDED | CREATE_NO_WINDOW, &si, &pi);
+    int in_job = 0;
+    BOOL ok = spawn_in_job(cmd, TRUE, CREATE_NO_WINDOW, &si, s->job, &pi, &in_job);
     DWORD err = GetLastError();
     CloseHandle(log);
     CloseHandle(nul);
@@ -126,9 +127,8 @@ static int start_child(run_state *r, slot *s, const rmc_case *c)
         s->start_error = err;
         return 0;
     }
-    if (!AssignProcessToJobObject(s->job, pi.hProcess))
-        fprintf(stderr, "rmconform: warning: case process not in a job (error %lu); its fixtures may outlive it\n",
-                GetLastError());
+    if (!in_job)
+        fprintf(stderr, "rmconform: warning: case process not in a job (error %lu); its fixtures may outlive it\n", err);
     /* The call board (child.c opens it by the process id) exists before the child runs. */
     WCHAR board_name[64];
     _snwprintf(board_name, 64, L"Local\\rmconform-board-%lu", (unsigned long)pi.dwProcessId);
