@@ -64,9 +64,14 @@ typedef struct rmc_options {
 #define RMC_JOBS_PER_CORE 3
 #define RMC_JOBS_CAP 8
 int schedule_default_jobs(void);
-/* Orders the selected cases for the run: exclusive ones first, then longest (by the table's
- * timeout_s hint) first, table order among equals. */
-void schedule_order(const rmc_case **cases, int n);
+/* Orders the selected cases for the run: exclusive ones first, then the lowered-timeouts group,
+ * then longest first — by previous_ms (may be NULL; SCHEDULE_UNKNOWN for a case it lacks), else
+ * by the table's timeout_s hint — table order among equals. */
+#define SCHEDULE_UNKNOWN 0xFFFFFFFFu
+void schedule_order(const rmc_case **cases, int n, const unsigned *previous_ms);
+/* Each case's duration_ms in a previous run's results.jsonl (malloc'd, n entries), or NULL when
+ * the file is absent or names none of them. */
+unsigned *schedule_previous_durations(const WCHAR *jsonl_path, const rmc_case *const *cases, int n);
 
 /* Fills opts from argv; on error prints one line and returns 0. */
 int options_parse(int argc, WCHAR **argv, rmc_options *opts);

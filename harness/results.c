@@ -111,6 +111,9 @@ static void clear_previous_run(const run_state *r)
 void results_begin(run_state *r)
 {
     WCHAR path[RMC_PATH_CCH];
+    /* The previous run's durations order this one (schedule.c), before its files go. */
+    out_path(r, L"results.jsonl", path);
+    r->previous_ms = schedule_previous_durations(path, r->selected, r->nselected);
     clear_previous_run(r);
     out_path(r, L"results.jsonl", path);
     r->jsonl = CreateFileW(path, GENERIC_WRITE, FILE_SHARE_READ, NULL, CREATE_ALWAYS, 0, NULL);

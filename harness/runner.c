@@ -373,7 +373,7 @@ void runner_run(run_state *r)
     HANDLE scratch_lock = claim_scratch(r->scratch_dir);
     remove_stale_scratch(r->scratch_dir);
     r->results = calloc((size_t)r->nselected + 1, sizeof(*r->results));
-    schedule_order(r->selected, r->nselected);   /* exclusive first, then longest first (schedule.c) */
+    schedule_order(r->selected, r->nselected, r->previous_ms);   /* exclusive first, then longest first (schedule.c) */
     r->run_started = GetTickCount();
     /* Fixture services left by an earlier run that was killed (their owner is gone). */
     fixture_services_cleanup(NULL);

@@ -51,6 +51,7 @@ typedef struct run_state {
     int counts[ST_COUNT];
     HANDLE jsonl;
     DWORD run_started;            /* GetTickCount() when runner_run began */
+    unsigned *previous_ms;        /* per selected case: its duration in the previous run here, or NULL */
 } run_state;
 
 /* Chooses, checks and creates r->out_dir and r->scratch_dir (outdir.c); impl_path is the full

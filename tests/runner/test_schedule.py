@@ -86,6 +86,25 @@ class Schedule(unittest.TestCase):
                                "robustness.threads_one_session", "moredata.churn_retry_loop",
                                "exports.documented", "session.start_returns_key"])
 
+    def test_previous_run_durations_order_the_next(self):
+        out = fresh("previous")
+        # A previous run in the same folder: the short-hinted case took longest there.
+        took = {"exports.documented": 9000, "moredata.churn_retry_loop": 10, "detect.concurrent_listing": 500}
+        with open(os.path.join(out, "results.jsonl"), "w", encoding="utf-8") as f:
+            f.write(json.dumps({"record": "run", "schema": 2}) + "\n")
+            for case_id, ms in took.items():
+                f.write(json.dumps({"record": "case", "id": case_id, "title": "t", "status": "pass",
+                                    "start_ms": 0, "duration_ms": ms}) + "\n")
+        args = ["--dll", NO_EXPORTS, "--jobs", "1", "--out", out, "--case", "session.start_returns_key"]
+        for case_id in took:
+            args += ["--case", case_id]
+        p = run(*args)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        got = [r["id"] for r in records(out) if r["record"] == "case"]
+        # session.start_returns_key is not in the previous run: its hint (none: 0 ms) places it.
+        self.assertEqual(got, ["exports.documented", "detect.concurrent_listing", "moredata.churn_retry_loop",
+                               "session.start_returns_key"])
+
     def test_lowered_timeout_cases_run_together_and_alone(self):
         out = fresh("lowered")
         p = run("--dll", RMREF, "--jobs", "4", "--out", out,
