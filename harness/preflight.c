@@ -178,7 +178,9 @@ static DWORD WINAPI check_service(void *arg)
         for (int attempt = 1; attempt <= 4 && !started; attempt++) {
             started = StartServiceW(h, 0, NULL);
             err = GetLastError();
-            if (!started && err != ERROR_INTERNAL_ERROR && err != ERROR_SERVICE_REQUEST_TIMEOUT) break;
+            if (!started && err != ERROR_INTERNAL_ERROR && err != ERROR_SERVICE_REQUEST_TIMEOUT &&
+                err != ERROR_SERVICE_DATABASE_LOCKED)
+                break;
             if (!started) Sleep(250u * (unsigned)attempt);
         }
         DWORD state;
