@@ -6,23 +6,23 @@ when cross-compiling, empty on Windows), RMC_WORK (scratch folder).
 """
 import json
 import os
-import shutil
 import unittest
 
 from runproc import run_program
+# The runner tests' helpers (the module, not its names: its test classes stay out of this one).
+import test_runner as common
 
-BIN = os.environ["RMC_BIN"]
-EMULATOR = os.environ.get("RMC_EMULATOR", "")
-WORK = os.environ.get("RMC_WORK", os.path.join(BIN, "..", "test-work", "schedule"))
-RUNNER = os.path.join(BIN, "rmconform.exe")
+BIN = common.BIN
+EMULATOR = common.EMULATOR
+run = common.run
 RMREF = os.path.join(BIN, "rmref.dll")
 # A DLL without a single RM export: every case is decided at once ("missing export"), without a
 # process of its own, so a run shows the order the runner takes the cases in and nothing else.
 NO_EXPORTS = os.path.join(BIN, "rmfx-module.dll")
 
 
-def run(*args, timeout=600):
-    return run_program(([EMULATOR] if EMULATOR else []) + [RUNNER] + list(args), timeout, None)
+def fresh(name):
+    return common.fresh(os.path.join("schedule", name))
 
 
 def reg_value(key, value):
@@ -32,13 +32,6 @@ def reg_value(key, value):
         if line.strip().startswith(value):
             return line.split()[-1]
     return None
-
-
-def fresh(name):
-    path = os.path.join(WORK, name)
-    shutil.rmtree(path, ignore_errors=True)
-    os.makedirs(path)
-    return path
 
 
 def records(out):
@@ -51,6 +44,15 @@ def cases_by_start(out):
 
 
 class Schedule(unittest.TestCase):
+    def order_of(self, out, case_ids):
+        """The order one case at a time runs case_ids in, against the DLL without exports."""
+        args = ["--dll", NO_EXPORTS, "--jobs", "1", "--out", out]
+        for case_id in case_ids:
+            args += ["--case", case_id]
+        p = run(*args)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        return [r["id"] for r in records(out) if r["record"] == "case"]
+
     def test_default_jobs_follow_the_core_count(self):
         out = fresh("default-jobs")
         p = run("--dll", NO_EXPORTS, "--case", "session.start_returns_key", "--out", out)
@@ -76,13 +78,7 @@ class Schedule(unittest.TestCase):
                  "moredata.churn_retry_loop",            # 90 s
                  "detect.concurrent_listing",            # 180 s
                  "robustness.threads_one_session"]       # 150 s
-        args = ["--dll", NO_EXPORTS, "--jobs", "1", "--out", out]
-        for g in given:
-            args += ["--case", g]
-        p = run(*args)
-        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
-        got = [r["id"] for r in records(out) if r["record"] == "case"]
-        self.assertEqual(got, ["session.limit_64", "shutdown.hung_forced_terminated", "detect.concurrent_listing",
+        self.assertEqual(self.order_of(out, given), ["session.limit_64", "shutdown.hung_forced_terminated", "detect.concurrent_listing",
                                "robustness.threads_one_session", "moredata.churn_retry_loop",
                                "exports.documented", "session.start_returns_key"])
 
@@ -95,14 +91,8 @@ class Schedule(unittest.TestCase):
             for case_id, ms in took.items():
                 f.write(json.dumps({"record": "case", "id": case_id, "title": "t", "status": "pass",
                                     "start_ms": 0, "duration_ms": ms}) + "\n")
-        args = ["--dll", NO_EXPORTS, "--jobs", "1", "--out", out, "--case", "session.start_returns_key"]
-        for case_id in took:
-            args += ["--case", case_id]
-        p = run(*args)
-        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
-        got = [r["id"] for r in records(out) if r["record"] == "case"]
         # session.start_returns_key is not in the previous run: its hint (none: 0 ms) places it.
-        self.assertEqual(got, ["exports.documented", "detect.concurrent_listing", "moredata.churn_retry_loop",
+        self.assertEqual(self.order_of(out, ["session.start_returns_key"] + list(took)), ["exports.documented", "detect.concurrent_listing", "moredata.churn_retry_loop",
                                "session.start_returns_key"])
 
     def test_lowered_timeout_cases_run_together_and_alone(self):
