@@ -61,7 +61,7 @@ typedef struct rmc_options {
 
 /* ---- scheduling (schedule.c) ---------------------------------------------------------------- */
 /* The default --jobs: RMC_JOBS_PER_CORE per processor, at least 2, at most RMC_JOBS_CAP. */
-#define RMC_JOBS_PER_CORE 3
+#define RMC_JOBS_PER_CORE 2
 #define RMC_JOBS_CAP 8
 int schedule_default_jobs(void);
 /* Orders the selected cases for the run: exclusive ones first, then the lowered-timeouts group,

@@ -32,7 +32,7 @@ void options_usage(FILE *to)
           "  --timeout S     watchdog per case in seconds (default 30; some cases need more)\n"
           "  --out DIR       write results.jsonl, results.json, junit.xml there\n"
           "  --out-root DIR  write into DIR/<implementation>-<os>-<arch>/\n"
-          "  --jobs N        run up to N cases at once (default: 3 per processor, at least 2, at most 8;\n"
+          "  --jobs N        run up to N cases at once (default: 2 per processor, at least 2, at most 8;\n"
           "                  most cases wait rather than compute); cases that need the machine alone run\n"
           "                  alone, first; the others start longest first\n"
           "  --remove-leftover-services  delete services a case installed whose binary lies outside\n"

@@ -60,13 +60,13 @@ class Schedule(unittest.TestCase):
         cores = os.cpu_count() or 1
         if not EMULATOR:
             cores = int(os.environ.get("NUMBER_OF_PROCESSORS", cores))
-        self.assertEqual(records(out)[0]["jobs"], min(max(3 * cores, 2), 8))
+        self.assertEqual(records(out)[0]["jobs"], min(max(2 * cores, 2), 8))
         p = run("--dll", NO_EXPORTS, "--case", "session.start_returns_key", "--jobs", "3", "--out", out)
         self.assertEqual(records(out)[0]["jobs"], 3)
 
     def test_help_documents_the_default(self):
         p = run("--help")
-        self.assertIn("default: 3 per processor, at least 2, at most 8", p.stdout)
+        self.assertIn("default: 2 per processor, at least 2, at most 8", p.stdout)
 
     def test_exclusive_first_then_lowered_timeouts_then_longest(self):
         out = fresh("order")
