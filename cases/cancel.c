@@ -7,13 +7,15 @@
  * provably inside that handler — its window stops answering WM_NULL, which only happens while
  * its thread is busy with a message RM sent — so the cancel always lands while RmShutdown is
  * waiting for the answer; the journal then confirms it was WM_QUERYENDSESSION. The fixture
- * ignores WM_ENDSESSION and WM_CLOSE, so the shutdown cannot complete on its own meanwhile. */
+ * ignores WM_ENDSESSION and WM_CLOSE, so the shutdown cannot complete on its own meanwhile.
+ * Once the case has cancelled, it releases the fixture (--release-event) instead of letting it
+ * sleep out the rest of DELAY_MS: the cancel has landed by then either way. */
 #include "rmcase.h"
 #include "fixture.h"
 #include <stdio.h>
 #include <string.h>
 
-#define DELAY_MS 4000u       /* the fixture sleeps this long before answering */
+#define DELAY_MS 4000u       /* the fixture sleeps at most this long before answering */
 #define BUSY_WAIT_MS 15000u  /* how long RM may take to reach the fixture */
 #define RETURN_MS 20000u     /* after the cancel, RmShutdown must have returned by then */
 
@@ -33,6 +35,7 @@ typedef struct slow_shutdown {
     fixture_app *app;
     DWORD handle;
     HANDLE thread;
+    HANDLE release;              /* set once the case has cancelled: the fixture answers now */
     shutdown_job job;
 } slow_shutdown;
 
@@ -62,8 +65,13 @@ static void never_reached(const char *fmt, DWORD value)
 static void start_slow_shutdown(slow_shutdown *s, DWORD handle)
 {
     static WCHAR file[MAX_PATH];
+    WCHAR release[64];
     rmc_case_file(file, L"slow.bin", 1);
-    s->app = fixture_app_start(L"--lock \"%ls\" --window main --delay %u --on-endsession ignore --on-close ignore", file, DELAY_MS);
+    _snwprintf(release, 64, L"Local\\rmfx-release-%lu", GetCurrentProcessId());
+    s->release = CreateEventW(NULL, TRUE, FALSE, release);
+    check(s->release != NULL, "CreateEvent(%ls) failed: %s", release, rmc_rc_str(GetLastError()));
+    s->app = fixture_app_start(L"--lock \"%ls\" --window main --delay %u --release-event %ls --on-endsession ignore --on-close ignore",
+                               file, DELAY_MS, release);
     HWND hwnd = fixture_app_window(s->app);
     check(hwnd != NULL, "the fixture reported no window");
     s->handle = handle;
@@ -87,9 +95,11 @@ static void start_slow_shutdown(slow_shutdown *s, DWORD handle)
     }
 }
 
-/* Waits for the worker's RmShutdown to return; fails the case when it does not in time. */
+/* Called once the case has cancelled: releases the fixture, waits for the worker's RmShutdown to
+ * return; fails the case when it does not in time. */
 static DWORD shutdown_result(slow_shutdown *s)
 {
+    SetEvent(s->release);
     if (WaitForSingleObject(s->thread, RETURN_MS) != WAIT_OBJECT_0)
         rmc_fail("RmShutdown did not return within %u ms of RmCancelCurrentTask", RETURN_MS);
     return s->job.rc;

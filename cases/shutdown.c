@@ -15,7 +15,6 @@
 #define WAIT_MS 10000u      /* a journal line that must come */
 #define GONE_MS 5000u       /* RmShutdown returned: what it stopped must be gone by then */
 #define STAYS_MS 500u       /* something that must not happen: how long we look for it */
-#define LOW_HUNG_MS 1000u   /* the lowered hung-app timeout of the RMC_EXCLUSIVE cases */
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
@@ -88,51 +87,6 @@ static int journal_find_with(const fixture_journal *j, const char *event, const 
 static int journal_has_endsession_true(fixture_app *app)
 {
     return journal_find_with(fixture_app_journal(app), "WM_ENDSESSION", "wParam", 1, 0) >= 0;
-}
-
-/* ---- the hung-application timeout, lowered for the cases that must wait it out (§2, §15) --- */
-
-static BYTE saved_hung[64];
-static DWORD saved_hung_size, saved_hung_type;
-static int saved_hung_present;
-static UINT saved_spi;
-static int spi_changed;
-
-static void restore_hung_app_timeout(void *unused)
-{
-    HKEY k;
-    if (RegOpenKeyExW(HKEY_CURRENT_USER, L"Control Panel\\Desktop", 0, KEY_SET_VALUE, &k) == ERROR_SUCCESS) {
-        if (saved_hung_present) RegSetValueExW(k, L"HungAppTimeout", 0, saved_hung_type, saved_hung, saved_hung_size);
-        else RegDeleteValueW(k, L"HungAppTimeout");
-        RegCloseKey(k);
-    }
-    if (spi_changed) SystemParametersInfoW(SPI_SETHUNGAPPTIMEOUT, saved_spi, NULL, 0);
-}
-
-/* Sets HKCU\Control Panel\Desktop\HungAppTimeout (REG_SZ, ms; what older docs name and what
- * SPI_GETHUNGAPPTIMEOUT falls back to) and, where the platform offers it, the live
- * SystemParametersInfo value; both are restored after the case. User-global: RMC_EXCLUSIVE. */
-static void lower_hung_app_timeout(DWORD ms)
-{
-    HKEY k;
-    LSTATUS st = RegCreateKeyExW(HKEY_CURRENT_USER, L"Control Panel\\Desktop", 0, NULL, 0,
-                                 KEY_QUERY_VALUE | KEY_SET_VALUE, NULL, &k, NULL);
-    check(st == ERROR_SUCCESS, "RegCreateKeyEx(HKCU\\Control Panel\\Desktop) failed: %s", rmc_rc_str((DWORD)st));
-    saved_hung_size = sizeof(saved_hung);
-    saved_hung_present = RegQueryValueExW(k, L"HungAppTimeout", NULL, &saved_hung_type, saved_hung, &saved_hung_size) == ERROR_SUCCESS;
-    WCHAR value[16];
-    _snwprintf(value, 16, L"%lu", ms);
-    st = RegSetValueExW(k, L"HungAppTimeout", 0, REG_SZ, (const BYTE *)value, (DWORD)((wcslen(value) + 1) * sizeof(WCHAR)));
-    RegCloseKey(k);
-    check(st == ERROR_SUCCESS, "RegSetValueEx(HungAppTimeout) failed: %s", rmc_rc_str((DWORD)st));
-    rmc_defer(restore_hung_app_timeout, NULL);
-    UINT old = 0;
-    if (SystemParametersInfoW(SPI_GETHUNGAPPTIMEOUT, 0, &old, 0)) {
-        saved_spi = old;
-        spi_changed = SystemParametersInfoW(SPI_SETHUNGAPPTIMEOUT, ms, NULL, 0);
-    }
-    rmc_obs_int("hung_app_timeout_ms", ms);
-    rmc_obs_bool("hung_app_timeout.spi_set", spi_changed);
 }
 
 static ULONGLONG now_ms(void) { return GetTickCount64(); }
@@ -225,7 +179,7 @@ static void veto_cancels_all(void **state)
 
 static void veto_forced(void **state)
 {
-    lower_hung_app_timeout(LOW_HUNG_MS);
+    rmc_lowered_timeouts();   /* RMC_LOWERED_TIMEOUTS: the hung-app timeout is 1 s */
     WCHAR file[MAX_PATH];
     fixture_app *app = fixture_locker_start(file, L"veto-forced.bin",
                                     L"--window main --on-query veto --on-endsession ignore --on-close ignore");
@@ -242,7 +196,7 @@ static void veto_forced(void **state)
 
 static void hung_forced(void **state)
 {
-    lower_hung_app_timeout(LOW_HUNG_MS);
+    rmc_lowered_timeouts();   /* RMC_LOWERED_TIMEOUTS: the hung-app timeout is 1 s */
     WCHAR file[MAX_PATH];
     fixture_app *app = fixture_locker_start(file, L"hung-forced.bin", L"--window main --on-query hang");
     DWORD h = rmc_session_with_file(file);
@@ -254,7 +208,7 @@ static void hung_forced(void **state)
     /* The force timeout is the configured hung-app timeout (§10.6, §2, §15), here 1 s; the 30 s
      * default would show as a wait of 30 s or more. The margin leaves room for a slow machine. */
     check(took < 20000, "RmShutdown(RmForceShutdown) took %llu ms with the hung-app timeout lowered to %u ms: the "
-          "configured timeout was not used (the 30 s default?)", took, LOW_HUNG_MS);
+          "configured timeout was not used (the 30 s default?)", took, RMC_LOW_HUNG_APP_MS);
     check(gone(app, GONE_MS), "the hung fixture still runs after a forced RmShutdown returned 0");
     fixture_app_obs_journal(app, "journal");
     const fixture_journal *j = fixture_app_journal(app);
@@ -264,7 +218,7 @@ static void hung_forced(void **state)
 
 static void hung_not_forced(void **state)
 {
-    lower_hung_app_timeout(LOW_HUNG_MS);
+    rmc_lowered_timeouts();   /* RMC_LOWERED_TIMEOUTS: the hung-app timeout is 1 s */
     WCHAR file[MAX_PATH];
     fixture_app *app = fixture_locker_start(file, L"hung.bin", L"--window main --on-query hang");
     DWORD h = rmc_session_with_file(file);
@@ -333,7 +287,7 @@ static void console_ctrl_c(void **state)
 
 static void console_ignores(void **state)
 {
-    lower_hung_app_timeout(LOW_HUNG_MS);
+    rmc_lowered_timeouts();   /* RMC_LOWERED_TIMEOUTS: the hung-app timeout is 1 s */
     WCHAR file[MAX_PATH];
     fixture_app *app = fixture_locker_start(file, L"console-ignores.bin", L"--console --on-ctrl ignore");
     DWORD h = rmc_session_with_file(file);
@@ -344,7 +298,7 @@ static void console_ignores(void **state)
 
 static void console_forced(void **state)
 {
-    lower_hung_app_timeout(LOW_HUNG_MS);
+    rmc_lowered_timeouts();   /* RMC_LOWERED_TIMEOUTS: the hung-app timeout is 1 s */
     WCHAR file[MAX_PATH];
     fixture_app *app = fixture_locker_start(file, L"console-forced.bin", L"--console --on-ctrl ignore");
     DWORD h = rmc_session_with_file(file);
@@ -656,11 +610,11 @@ const rmc_case rmc_cases_shutdown[] = {
     RMC_CASE("shutdown.veto_cancels_all", "One veto cancels the shutdown: an agreeing application gets no WM_ENDSESSION(TRUE) and stays",
              "§10.1", "doc", .exports = S, .needs = RMC_CAP_WINDOWS, .timeout_s = 60, .body = veto_cancels_all),
     RMC_CASE("shutdown.veto_forced_terminated", "With RmForceShutdown a vetoing application that ignores every message is terminated",
-             "§10.1", "doc", .exports = S, .needs = RMC_CAP_WINDOWS, .flags = RMC_EXCLUSIVE, .timeout_s = 120, .body = veto_forced),
+             "§10.1", "doc", .exports = S, .needs = RMC_CAP_WINDOWS, .flags = RMC_LOWERED_TIMEOUTS, .timeout_s = 120, .body = veto_forced),
     RMC_CASE("shutdown.hung_forced_terminated", "With RmForceShutdown a hung application is terminated after the (lowered) hung-app timeout",
-             "§10.6", "doc", .exports = S, .needs = RMC_CAP_WINDOWS, .flags = RMC_EXCLUSIVE, .timeout_s = 120, .body = hung_forced),
+             "§10.6", "doc", .exports = S, .needs = RMC_CAP_WINDOWS, .flags = RMC_LOWERED_TIMEOUTS, .timeout_s = 120, .body = hung_forced),
     RMC_CASE("shutdown.hung_fails_without_force", "Without RmForceShutdown a hung application is left running and RmShutdown returns ERROR_FAIL_SHUTDOWN",
-             "§10.6", "doc", .exports = S, .needs = RMC_CAP_WINDOWS, .flags = RMC_EXCLUSIVE, .timeout_s = 120, .body = hung_not_forced),
+             "§10.6", "doc", .exports = S, .needs = RMC_CAP_WINDOWS, .flags = RMC_LOWERED_TIMEOUTS, .timeout_s = 120, .body = hung_not_forced),
     RMC_CASE("shutdown.hidden_window", "Whether an application with only a hidden top-level window is shut down", "§10.1", "probe",
              .exports = S, .needs = RMC_CAP_WINDOWS, .timeout_s = 60, .body = hidden_window),
     RMC_CASE("shutdown.windowless_fails_without_force", "A window-less process makes a non-forced RmShutdown return ERROR_FAIL_SHUTDOWN",
@@ -670,9 +624,9 @@ const rmc_case rmc_cases_shutdown[] = {
     RMC_CASE("shutdown.console_ctrl_c", "A console application gets CTRL_C_EVENT and exits; RmShutdown returns ERROR_SUCCESS",
              "§10.2", "doc", .exports = SL, .timeout_s = 60, .body = console_ctrl_c),
     RMC_CASE("shutdown.console_ignores_without_force", "A console application ignoring CTRL_C_EVENT stays; RmShutdown returns ERROR_FAIL_SHUTDOWN",
-             "§10.6", "doc", .exports = S, .flags = RMC_EXCLUSIVE, .timeout_s = 120, .body = console_ignores),
+             "§10.6", "doc", .exports = S, .flags = RMC_LOWERED_TIMEOUTS, .timeout_s = 120, .body = console_ignores),
     RMC_CASE("shutdown.console_forced_terminated", "With RmForceShutdown a console application ignoring CTRL_C_EVENT is terminated",
-             "§10.6", "doc", .exports = S, .flags = RMC_EXCLUSIVE, .timeout_s = 120, .body = console_forced),
+             "§10.6", "doc", .exports = S, .flags = RMC_LOWERED_TIMEOUTS, .timeout_s = 120, .body = console_forced),
     RMC_CASE("shutdown.service_stopped_through_scm", "A registered service is stopped with SERVICE_CONTROL_STOP through the SCM",
              "§10.3", "doc", .exports = SL, .needs = RMC_CAP_SERVICES, .timeout_s = 90, .body = service_stopped),
     RMC_CASE("shutdown.service_dependents_stopped", "Stopping a registered service stops its running dependent too",

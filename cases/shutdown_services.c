@@ -1,7 +1,9 @@
 /* shutdown_services.c — a service that refuses to stop: a plain RmShutdown fails with
  * ERROR_FAIL_SHUTDOWN and marks it RmStatusErrorOnStop; a forced one ends its process.
  * Spec §3 (351: "AppStatus is updated"), §4.2, §8.6, §10.3, §10.6. The fixture is rmfx-svc
- * --stop refuse: it does not accept SERVICE_CONTROL_STOP. */
+ * --stop refuse: it does not accept SERVICE_CONTROL_STOP. Both wait out the service kill
+ * timeout (20 s by default), so they run with it lowered to RMC_LOW_SERVICE_MS
+ * (RMC_LOWERED_TIMEOUTS; §10.6: the timeout is configurable, §2/§15: where it lives). */
 #include "rmcase.h"
 #include "fixture.h"
 #include <stdio.h>
@@ -16,6 +18,7 @@ static void register_service(DWORD h, const WCHAR *name)
 
 static void refuses_stop_fails(void **state)
 {
+    rmc_lowered_timeouts();
     fixture_service *svc = fixture_service_install(L"refuse", L"--stop refuse");
     fixture_service_start(svc);
     DWORD pid = fixture_service_pid(svc);
@@ -44,6 +47,7 @@ static void refuses_stop_fails(void **state)
 
 static void refuses_stop_forced(void **state)
 {
+    rmc_lowered_timeouts();
     fixture_service *svc = fixture_service_install(L"refuse", L"--stop refuse");
     fixture_service_start(svc);
     DWORD pid = fixture_service_pid(svc);
@@ -67,8 +71,10 @@ static void refuses_stop_forced(void **state)
 
 const rmc_case rmc_cases_shutdown_services[] = {
     RMC_CASE("shutdown.service_refuses_stop_fails", "A service that refuses to stop: plain RmShutdown returns 351 and marks it RmStatusErrorOnStop",
-             "§10.6", "doc", .exports = SL, .needs = RMC_CAP_SERVICES, .timeout_s = 120, .body = refuses_stop_fails),
+             "§10.6", "doc", .exports = SL, .needs = RMC_CAP_SERVICES, .flags = RMC_LOWERED_TIMEOUTS,
+             .timeout_s = 120, .body = refuses_stop_fails),
     RMC_CASE("shutdown.service_refuses_stop_forced", "A service that refuses to stop is terminated by RmShutdown(RmForceShutdown)",
-             "§10.6", "doc", .exports = SL, .needs = RMC_CAP_SERVICES, .timeout_s = 120, .body = refuses_stop_forced),
+             "§10.6", "doc", .exports = SL, .needs = RMC_CAP_SERVICES, .flags = RMC_LOWERED_TIMEOUTS,
+             .timeout_s = 120, .body = refuses_stop_forced),
 };
 RMC_AREA_COUNT(shutdown_services);

@@ -88,16 +88,17 @@ static HANDLE fixture_job(void)
     return case_job;
 }
 
-/* Creates the process suspended, puts it in a job, then lets it run. `inherit`: whether
+/* Creates the process suspended inside the case's job (spawn_in_job.c), then lets it run. `inherit`: whether
  * inheritable handles (std handles, pipes made inheritable for this call) pass on. */
 void fx_spawn(const WCHAR *what, WCHAR *cmdline, DWORD flags, STARTUPINFOW *si, BOOL inherit,
               PROCESS_INFORMATION *pi)
 {
-    if (!create_process_retrying(cmdline, inherit, flags | CREATE_SUSPENDED, si, pi))
-        rmc_fail("CreateProcess(%s) failed: %s", fx_utf8(what), rmc_rc_str(GetLastError()));
     HANDLE job = fixture_job();
+    int in_own_job = 0;
+    if (!spawn_in_job(cmdline, inherit, flags, si, job, pi, &in_own_job))
+        rmc_fail("CreateProcess(%s) failed: %s", fx_utf8(what), rmc_rc_str(GetLastError()));
     BOOL in_job = FALSE;
-    if (!job || !AssignProcessToJobObject(job, pi->hProcess)) {
+    if (!in_own_job) {
         /* No nested jobs (before Windows 8): the runner's job, inherited, must hold it. */
         if (!IsProcessInJob(pi->hProcess, NULL, &in_job) || !in_job) {
             TerminateProcess(pi->hProcess, 0xF2);

@@ -112,22 +112,75 @@ static SERVICE_STATUS_PROCESS service_query(fixture_service *svc)
     return st;
 }
 
+/* One NotifyServiceStatusChange registration. The SCM may write it until the callback ran, so
+ * one that never fired (the wait ended first) is left allocated rather than freed under it. */
+typedef struct state_notify {
+    SERVICE_NOTIFYW n;
+    volatile LONG fired;
+} state_notify;
+
+static void CALLBACK state_notified(void *context)
+{
+    ((state_notify *)context)->fired = 1;
+}
+
+static DWORD notify_mask(DWORD state)
+{
+    switch (state) {
+    case SERVICE_STOPPED: return SERVICE_NOTIFY_STOPPED;
+    case SERVICE_START_PENDING: return SERVICE_NOTIFY_START_PENDING;
+    case SERVICE_STOP_PENDING: return SERVICE_NOTIFY_STOP_PENDING;
+    case SERVICE_RUNNING: return SERVICE_NOTIFY_RUNNING;
+    case SERVICE_CONTINUE_PENDING: return SERVICE_NOTIFY_CONTINUE_PENDING;
+    case SERVICE_PAUSE_PENDING: return SERVICE_NOTIFY_PAUSE_PENDING;
+    case SERVICE_PAUSED: return SERVICE_NOTIFY_PAUSED;
+    default: return 0;
+    }
+}
+
+/* The service's state once it is `state` or timeout_ms passed, woken by the SCM's
+ * notification (NotifyServiceStatusChange; Wine 8 has it, docs/wine-notes.md) rather than a
+ * fixed poll; a slow poll stays as the safety net, the only way where notifications fail.
+ * give_up_stopped: waiting for RUNNING, a service STOPPED for 500 ms has failed to start. */
+static DWORD wait_for_state(fixture_service *svc, DWORD state, DWORD timeout_ms, int give_up_stopped)
+{
+    DWORD start = GetTickCount();
+    for (;;) {
+        SC_HANDLE scm, h = service_open(svc, SERVICE_QUERY_STATUS, &scm);
+        SERVICE_STATUS_PROCESS st = { 0 };
+        DWORD got, elapsed = GetTickCount() - start;
+        if (!QueryServiceStatusEx(h, SC_STATUS_PROCESS_INFO, (BYTE *)&st, sizeof(st), &got)) memset(&st, 0, sizeof(st));
+        DWORD now = st.dwCurrentState;
+        if (now == state || elapsed >= timeout_ms || (give_up_stopped && now == SERVICE_STOPPED && elapsed > 500)) {
+            CloseServiceHandle(h);
+            CloseServiceHandle(scm);
+            return now;
+        }
+        state_notify *sn = fx_calloc(1, sizeof(*sn));
+        sn->n.dwVersion = SERVICE_NOTIFY_STATUS_CHANGE;
+        sn->n.pfnNotifyCallback = state_notified;
+        sn->n.pContext = sn;
+        int armed = notify_mask(state) && NotifyServiceStatusChangeW(h, notify_mask(state), &sn->n) == ERROR_SUCCESS;
+        DWORD left = timeout_ms - elapsed, nap = armed ? 250 : 20;
+        SleepEx(nap < left ? nap : left, TRUE);   /* the callback ends it early */
+        CloseServiceHandle(h);
+        CloseServiceHandle(scm);
+        SleepEx(0, TRUE);
+        if (!armed || sn->fired) free(sn);
+    }
+}
+
 static DWORD service_wait_state(fixture_service *svc, DWORD state, DWORD timeout_ms)
 {
-    DWORD start = GetTickCount(), now;
-    for (;;) {
-        now = service_query(svc).dwCurrentState;
-        if (now == state || GetTickCount() - start >= timeout_ms) return now;
-        if (state == SERVICE_RUNNING && now == SERVICE_STOPPED && GetTickCount() - start > 500) return now;
-        Sleep(50);
-    }
+    return wait_for_state(svc, state, timeout_ms, state == SERVICE_RUNNING);
 }
 
 void fixture_service_start(fixture_service *svc)
 {
     SC_HANDLE scm, h = service_open(svc, SERVICE_START, &scm);
-    /* Wine's SCM sometimes fails a start under load with ERROR_INTERNAL_ERROR (1359) or a request
-     * timeout (1053) and succeeds when asked again; this is the fixture's set-up, not the
+    /* Wine's SCM sometimes fails a start under load with ERROR_INTERNAL_ERROR (1359), a request
+     * timeout (1053) or, while other cases install services, ERROR_SERVICE_DATABASE_LOCKED
+     * (1055), and succeeds when asked again; this is the fixture's set-up, not the
      * implementation under test, so it retries a bounded number of times and says so. */
     BOOL ok = FALSE;
     DWORD err = 0;
@@ -135,7 +188,8 @@ void fixture_service_start(fixture_service *svc)
     for (attempt = 1; attempt <= 4; attempt++) {
         ok = StartServiceW(h, 0, NULL);
         err = GetLastError();
-        if (ok || (err != ERROR_INTERNAL_ERROR && err != ERROR_SERVICE_REQUEST_TIMEOUT)) break;
+        if (ok || (err != ERROR_INTERNAL_ERROR && err != ERROR_SERVICE_REQUEST_TIMEOUT && err != ERROR_SERVICE_DATABASE_LOCKED))
+            break;
         Sleep(250u * (unsigned)attempt);
     }
     CloseServiceHandle(h);
@@ -165,12 +219,7 @@ DWORD fixture_service_pid(fixture_service *svc) { return service_query(svc).dwPr
 
 int fixture_service_wait(fixture_service *svc, DWORD state, DWORD timeout_ms)
 {
-    ULONGLONG end = GetTickCount64() + timeout_ms;
-    for (;;) {
-        if (fixture_service_state(svc) == state) return 1;
-        if (GetTickCount64() >= end) return 0;
-        Sleep(20);
-    }
+    return wait_for_state(svc, state, timeout_ms, 0) == state;
 }
 
 RM_UNIQUE_PROCESS fixture_service_unique_process(fixture_service *svc)

@@ -59,6 +59,20 @@ typedef struct rmc_options {
     unsigned caps;             /* --caps N */
 } rmc_options;
 
+/* ---- scheduling (schedule.c) ---------------------------------------------------------------- */
+/* The default --jobs: RMC_JOBS_PER_CORE per processor, at least 2, at most RMC_JOBS_CAP. */
+#define RMC_JOBS_PER_CORE 2
+#define RMC_JOBS_CAP 8
+int schedule_default_jobs(void);
+/* Orders the selected cases for the run: exclusive ones first, then the lowered-timeouts group,
+ * then longest first — by previous_ms (may be NULL; SCHEDULE_UNKNOWN for a case it lacks), else
+ * by the table's timeout_s hint — table order among equals. */
+#define SCHEDULE_UNKNOWN 0xFFFFFFFFu
+void schedule_order(const rmc_case **cases, int n, const unsigned *previous_ms);
+/* Each case's duration_ms in a previous run's results.jsonl (malloc'd, n entries), or NULL when
+ * the file is absent or names none of them. */
+unsigned *schedule_previous_durations(const WCHAR *jsonl_path, const rmc_case *const *cases, int n);
+
 /* Fills opts from argv; on error prints one line and returns 0. */
 int options_parse(int argc, WCHAR **argv, rmc_options *opts);
 void options_usage(FILE *to);
@@ -132,15 +146,25 @@ HMODULE load_implementation(const WCHAR *path, int system);
  * runner's process and threads. Returns 1 when the process DACL was set. */
 int runner_protect_self(void);
 
-/* ---- user-global settings cases may change (settings_guard.c) ------------------------------- */
-typedef struct rmc_saved_settings {
-    int hung_present, spi_present;
-    DWORD hung_type, hung_size;
-    BYTE hung[64];
-    UINT spi_hung;
-} rmc_saved_settings;
+/* ---- global settings cases may change (settings_guard.c) ------------------------------------ */
+enum { RMC_SETTING_HUNG_APP, RMC_SETTING_SERVICE, RMC_SETTING_COUNT };
+typedef struct rmc_saved_value {
+    int present, spi_present;
+    DWORD type, size;
+    BYTE data[64];
+    UINT spi;
+} rmc_saved_value;
+typedef struct rmc_saved_settings { rmc_saved_value v[RMC_SETTING_COUNT]; } rmc_saved_settings;
 void settings_save(rmc_saved_settings *s);
-void settings_restore(const rmc_saved_settings *s);
+/* Puts back what differs; returns a mask (1 << RMC_SETTING_*) of the settings it put back. */
+int settings_restore(const rmc_saved_settings *s);
+const WCHAR *settings_name(int which);          /* the registry value's name */
+DWORD settings_current_ms(int which);           /* the registry value, 0 when absent */
+/* Writes the registry value (REG_SZ, ms) and, where the platform has it, the live
+ * SystemParametersInfo value (*spi_set says whether it took); returns the registry's status. */
+DWORD settings_set_ms(int which, DWORD ms, int *spi_set);
+/* Sets both to RMC_LOW_HUNG_APP_MS / RMC_LOW_SERVICE_MS (rmcase.h); 1 when both were written. */
+int settings_lower(void);
 
 /* ---- utilities ---------------------------------------------------------------------------- */
 void iso_time_now(char out[32]);
@@ -151,6 +175,12 @@ int write_text_file(const WCHAR *path, const char *data, size_t n);
 /* CreateProcessW (no application name, no environment or directory of its own), retried a few
  * times when it fails with the transient ERROR_INTERNAL_ERROR; GetLastError() as CreateProcess. */
 BOOL create_process_retrying(WCHAR *cmdline, BOOL inherit, DWORD flags, STARTUPINFOW *si, PROCESS_INFORMATION *pi);
+/* Starts cmdline suspended and inside job from its first instruction where the platform can
+ * (PROC_THREAD_ATTRIBUTE_JOB_LIST), else assigned right after creation (spawn_in_job.c). Returns
+ * 0 when no process was made (GetLastError() as CreateProcess); otherwise the process waits
+ * suspended for the caller to resume it, and *in_job says whether it is in the job. */
+int spawn_in_job(WCHAR *cmdline, BOOL inherit, DWORD flags, const STARTUPINFOW *si, HANDLE job,
+                 PROCESS_INFORMATION *pi, int *in_job);
 char *read_text_file(const WCHAR *path, size_t *n);   /* malloc'd, NUL-terminated; NULL if absent */
 
 #endif

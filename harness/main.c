@@ -69,12 +69,12 @@ static void run_probe(const rmc_options *o, const WCHAR *impl, probe_result *p)
     JOBOBJECT_EXTENDED_LIMIT_INFORMATION lim = {0};
     lim.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
     SetInformationJobObject(job, JobObjectExtendedLimitInformation, &lim, sizeof lim);
-    if (!create_process_retrying(cmd, FALSE, CREATE_SUSPENDED | CREATE_NO_WINDOW, &si, &pi)) {
+    int in_job;
+    if (!spawn_in_job(cmd, FALSE, CREATE_NO_WINDOW, &si, job, &pi, &in_job)) {
         p->exit_code = GetLastError();
         CloseHandle(job);
         return;
     }
-    AssignProcessToJobObject(job, pi.hProcess);
     ResumeThread(pi.hThread);
     /* 60 s to load and probe; once the probe has written everything and is unloading the
      * DLL, 10 s more to exit (a DllMain(DLL_PROCESS_DETACH) that hangs is reported, not waited

@@ -32,7 +32,9 @@ void options_usage(FILE *to)
           "  --timeout S     watchdog per case in seconds (default 30; some cases need more)\n"
           "  --out DIR       write results.jsonl, results.json, junit.xml there\n"
           "  --out-root DIR  write into DIR/<implementation>-<os>-<arch>/\n"
-          "  --jobs N        run up to N cases at once (cases that need the machine alone run alone)\n"
+          "  --jobs N        run up to N cases at once (default: 2 per processor, at least 2, at most 8;\n"
+          "                  most cases wait rather than compute); cases that need the machine alone run\n"
+          "                  alone, first; the others start longest first\n"
           "  --remove-leftover-services  delete services a case installed whose binary lies outside\n"
           "                  the system folders (they are always reported)\n"
           "  --selftest      check the fixtures themselves (no verdict on any implementation; the\n"
@@ -64,7 +66,7 @@ int options_parse(int argc, WCHAR **argv, rmc_options *o)
 {
     memset(o, 0, sizeof(*o));
     o->timeout_s = 30;
-    o->jobs = 1;
+    o->jobs = 0;   /* 0 until parsed: schedule_default_jobs() */
     o->globs = calloc((size_t)argc + 1, sizeof(*o->globs));
     for (int i = 1; i < argc; i++) {
         const WCHAR *a = argv[i];
@@ -110,6 +112,7 @@ int options_parse(int argc, WCHAR **argv, rmc_options *o)
 #undef NEED_VALUE
         free(a8);
     }
+    if (!o->jobs) o->jobs = schedule_default_jobs();
     if (o->child_case || o->probe) return 1;
     if (o->list) return 1;
     if (o->selftest) return o->system ? bad("%s", "--selftest drives rmref.dll or --dll PATH, not --system") : 1;

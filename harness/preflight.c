@@ -71,11 +71,11 @@ static void start_process(pf_check *c, HANDLE job, const WCHAR *args, DWORD flag
         si.hStdInput = si.hStdOutput = si.hStdError = nul;
     }
     PROCESS_INFORMATION pi;
-    BOOL ok = create_process_retrying(cmd, !(flags & CREATE_NEW_CONSOLE), flags | CREATE_SUSPENDED, &si, &pi);
+    int in_job;
+    BOOL ok = spawn_in_job(cmd, !(flags & CREATE_NEW_CONSOLE), flags, &si, job, &pi, &in_job);
     DWORD err = GetLastError();
     CloseHandle(nul);
     if (!ok) { pf_fail(c, "CreateProcess failed: %s", rmc_rc_str(err)); return; }
-    AssignProcessToJobObject(job, pi.hProcess);
     ResumeThread(pi.hThread);
     CloseHandle(pi.hThread);
     c->process = pi.hProcess;
@@ -129,7 +129,7 @@ static void check_module(pf_check *c)
 
 /* rmfx-svc: install, start (running), stop (stopped), delete — a service of its own, named so
  * that a runner killed meanwhile leaves nothing (--owner; fixture_services_cleanup). */
-typedef struct svc_job { pf_check *c; const WCHAR *run_id; } svc_job;
+typedef struct svc_job { pf_check *c; const WCHAR *run_id; HANDLE job; } svc_job;
 
 static DWORD wait_state(SC_HANDLE h, DWORD state, DWORD timeout_ms)
 {
@@ -155,10 +155,12 @@ static DWORD WINAPI check_service(void *arg)
                ((unsigned long long)created.dwHighDateTime << 32) | created.dwLowDateTime);
     STARTUPINFOW si = {.cb = sizeof(si)};
     PROCESS_INFORMATION pi;
-    if (!create_process_retrying(cmd, FALSE, CREATE_NO_WINDOW, &si, &pi)) {
+    int in_job;
+    if (!spawn_in_job(cmd, FALSE, CREATE_NO_WINDOW, &si, sj->job, &pi, &in_job)) {
         pf_fail(c, "CreateProcess(--install) failed: %s", rmc_rc_str(GetLastError()));
         return 0;
     }
+    ResumeThread(pi.hThread);
     DWORD code = 0;
     BOOL done = WaitForSingleObject(pi.hProcess, 30000) == WAIT_OBJECT_0 && GetExitCodeProcess(pi.hProcess, &code);
     if (!done) TerminateProcess(pi.hProcess, 0);
@@ -176,7 +178,9 @@ static DWORD WINAPI check_service(void *arg)
         for (int attempt = 1; attempt <= 4 && !started; attempt++) {
             started = StartServiceW(h, 0, NULL);
             err = GetLastError();
-            if (!started && err != ERROR_INTERNAL_ERROR && err != ERROR_SERVICE_REQUEST_TIMEOUT) break;
+            if (!started && err != ERROR_INTERNAL_ERROR && err != ERROR_SERVICE_REQUEST_TIMEOUT &&
+                err != ERROR_SERVICE_DATABASE_LOCKED)
+                break;
             if (!started) Sleep(250u * (unsigned)attempt);
         }
         DWORD state;
@@ -223,10 +227,10 @@ char *preflight_run(unsigned caps, const WCHAR *run_id, int verbose, int *nfaile
     }
     WCHAR module_path[MAX_PATH], args[2 * MAX_PATH];
     _snwprintf(module_path, MAX_PATH, L"%lsrmfx-module.dll", self_dir());
-    /* A process is in the job only once AssignProcessToJobObject ran: a runner killed between
-     * CreateProcess and that call leaves it behind, suspended. rmfx-app starts last, so nothing
-     * else is being created at the moment it appears (tests/fixtures/test_killed_run.py kills
-     * the runner then). */
+    /* Each process is in the job from its creation where the platform allows (spawn_in_job.c);
+     * elsewhere only once AssignProcessToJobObject ran, and a runner killed in between leaves it
+     * behind, suspended. rmfx-app starts last, so nothing else is being created at the moment
+     * it appears (tests/fixtures/test_killed_run.py kills the runner then). */
     if (image_path(&checks[PF_CON], pf_images[PF_CON])) start_app(&checks[PF_CON], job, 1, 2);
     if (image_path(&checks[PF_SECONDARY], pf_images[PF_SECONDARY])) {
         /* A DLL with no RM exports: it loads it, reports RmJoinSession missing and ends with 4
@@ -252,7 +256,7 @@ char *preflight_run(unsigned caps, const WCHAR *run_id, int verbose, int *nfaile
      * exists, instead of between installing one and starting it, where only the next run's
      * clean-up would remove it. */
     HANDLE svc_thread = NULL;
-    svc_job sj = {&checks[PF_SVC], run_id};
+    svc_job sj = {&checks[PF_SVC], run_id, job};
     if (!(caps & RMC_CAP_SERVICES)) {
         checks[PF_SVC].checked = 0;
         snprintf(checks[PF_SVC].reason, sizeof checks[PF_SVC].reason, "not checked: the platform lacks services");

@@ -52,8 +52,8 @@ static void case_json(rmc_buf *b, const case_result *cr)
     buf_json_str(b, cr->c->spec);
     buf_puts(b, ", \"provenance\": ");
     buf_json_str(b, cr->c->provenance);
-    buf_printf(b, ", \"status\": \"%s\", \"duration_ms\": %lu, \"message\": ", status_name(cr->status),
-               (unsigned long)cr->duration_ms);
+    buf_printf(b, ", \"status\": \"%s\", \"start_ms\": %lu, \"duration_ms\": %lu, \"message\": ", status_name(cr->status),
+               (unsigned long)cr->start_ms, (unsigned long)cr->duration_ms);
     buf_json_str(b, cr->message ? cr->message : "");
     if (cr->status == ST_BLOCKED && cr->blocked_by) {
         buf_puts(b, ", \"blocked_by\": ");
@@ -111,13 +111,16 @@ static void clear_previous_run(const run_state *r)
 void results_begin(run_state *r)
 {
     WCHAR path[RMC_PATH_CCH];
+    /* The previous run's durations order this one (schedule.c), before its files go. */
+    out_path(r, L"results.jsonl", path);
+    r->previous_ms = schedule_previous_durations(path, r->selected, r->nselected);
     clear_previous_run(r);
     out_path(r, L"results.jsonl", path);
     r->jsonl = CreateFileW(path, GENERIC_WRITE, FILE_SHARE_READ, NULL, CREATE_ALWAYS, 0, NULL);
     if (r->jsonl == INVALID_HANDLE_VALUE) write_failed(path, "write", GetLastError());
     rmc_buf b = {0};
-    buf_printf(&b, "{\"record\": \"run\", \"schema\": 2, %s, \"started\": \"%s\", \"selected\": %d}", r->header.data,
-               r->started, r->nselected);
+    buf_printf(&b, "{\"record\": \"run\", \"schema\": 2, %s, \"started\": \"%s\", \"selected\": %d, \"jobs\": %d}",
+               r->header.data, r->started, r->nselected, r->o->jobs);
     jsonl_write(r, b.data, b.len);
     buf_free(&b);
 }

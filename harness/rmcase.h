@@ -80,7 +80,20 @@ extern rm_reserve_heap_fn pRmReserveHeap;
 /* ---- the case model ---------------------------------------------------------------------- */
 enum rmc_case_flags {
     RMC_EXCLUSIVE = 1u << 0,  /* never runs beside another case (e.g. it fills the session limit) */
+    /* Runs with the global force timeouts lowered (RMC_LOW_*_MS below): never beside a case
+     * without this flag (its RmShutdown would see them), but beside others that have it. The
+     * runner lowers them for the group and puts them back after; the case calls
+     * rmc_lowered_timeouts() first, which also lowers them when it runs on its own. */
+    RMC_LOWERED_TIMEOUTS = 1u << 1,
 };
+
+/* The force timeouts of the RMC_LOWERED_TIMEOUTS cases (§10.6: configurable; §2, §15: where). */
+#define RMC_LOW_HUNG_APP_MS 1000u     /* HungAppTimeout / SPI_GETHUNGAPPTIMEOUT (default 30 s doc) */
+#define RMC_LOW_SERVICE_MS 1000u      /* WaitToKillServiceTimeout / SPI_GETWAITTOKILLSERVICETIMEOUT (20 s doc) */
+/* For an RMC_LOWERED_TIMEOUTS case, first thing: makes sure both timeouts are lowered (when
+ * they are not — the case runs on its own — it lowers them and puts them back after the case),
+ * and records them as observations. Fails the case when they cannot be set. */
+void rmc_lowered_timeouts(void);
 
 typedef struct rmc_case {
     const char *id;          /* "area.what_is_checked", stable */

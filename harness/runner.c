@@ -1,8 +1,8 @@
 /* runner.c — runs each selected case in its own child process under a watchdog.
  *
- * Every child is created suspended, put in its own job object (kill on close) and then resumed,
- * so the child and everything it starts (fixtures) die with the job: on a timeout, after a crash,
- * and if the runner itself is killed. The child reports through a record file written line by
+ * Every child is created suspended inside its own job object (kill on close; spawn_in_job.c)
+ * and then resumed, so the child and everything it starts (fixtures) die with the job: on a
+ * timeout, after a crash, and if the runner itself is killed — also at the moment it was created. The child reports through a record file written line by
  * line (child.c); whatever it wrote before dying is kept. */
 #include "runner.h"
 #include "fixture.h"
@@ -112,7 +112,8 @@ static int start_child(run_state *r, slot *s, const rmc_case *c)
     SetInformationJobObject(s->job, JobObjectExtendedLimitInformation, &lim, sizeof lim);
     /* CREATE_NO_WINDOW: a console of its own, so console control events a case generates for
      * its fixtures never reach the runner's console. */
-    BOOL ok = create_process_retrying(cmd, TRUE, CREATE_SUSPENDED | CREATE_NO_WINDOW, &si, &pi);
+    int in_job = 0;
+    BOOL ok = spawn_in_job(cmd, TRUE, CREATE_NO_WINDOW, &si, s->job, &pi, &in_job);
     DWORD err = GetLastError();
     CloseHandle(log);
     CloseHandle(nul);
@@ -126,9 +127,8 @@ static int start_child(run_state *r, slot *s, const rmc_case *c)
         s->start_error = err;
         return 0;
     }
-    if (!AssignProcessToJobObject(s->job, pi.hProcess))
-        fprintf(stderr, "rmconform: warning: case process not in a job (error %lu); its fixtures may outlive it\n",
-                GetLastError());
+    if (!in_job)
+        fprintf(stderr, "rmconform: warning: case process not in a job (error %lu); its fixtures may outlive it\n", err);
     /* The call board (child.c opens it by the process id) exists before the child runs. */
     WCHAR board_name[64];
     _snwprintf(board_name, 64, L"Local\\rmconform-board-%lu", (unsigned long)pi.dwProcessId);
@@ -216,6 +216,7 @@ static void finish_child(run_state *r, slot *s, int timed_out)
     case_result *cr = &r->results[r->nresults++];
     memset(cr, 0, sizeof(*cr));
     cr->c = s->c;
+    cr->start_ms = s->started - r->run_started;
     cr->duration_ms = GetTickCount() - s->started;
     unsigned t = s->timeout_ms / 1000;
     case_log_finish(&s->capture);
@@ -268,6 +269,7 @@ static int decide_without_child(run_state *r, const rmc_case *c)
     } else
         return 0;
     cr->message = _strdup(msg);
+    cr->start_ms = GetTickCount() - r->run_started;
     r->nresults++;
     results_case(r, cr);
     return 1;
@@ -310,6 +312,55 @@ static void remove_stale_scratch(const WCHAR *own)
     FindClose(find);
 }
 
+/* ---- who may run beside whom ----------------------------------------------------------------
+ * An RMC_EXCLUSIVE case runs alone. RMC_LOWERED_TIMEOUTS cases run beside each other but beside
+ * no other case: the runner lowers the global force timeouts when the first of them starts and
+ * puts the settings back when the last has ended. Either kind may change global settings (or
+ * die before putting them back), so they are saved before and restored after. */
+typedef struct sched_state {
+    int exclusive;               /* an RMC_EXCLUSIVE case runs */
+    int lowered;                 /* RMC_LOWERED_TIMEOUTS cases running */
+    int saved_for;               /* settings saved (for an exclusive case or the lowered group) */
+    rmc_saved_settings saved;
+} sched_state;
+
+static int may_start(const sched_state *st, const rmc_case *c, int running)
+{
+    if (st->exclusive) return 0;
+    if (c->flags & RMC_EXCLUSIVE) return running == 0;
+    if (c->flags & RMC_LOWERED_TIMEOUTS) return running == st->lowered;
+    return st->lowered == 0;
+}
+
+static void case_starting(sched_state *st, const rmc_case *c)
+{
+    if (!(c->flags & (RMC_EXCLUSIVE | RMC_LOWERED_TIMEOUTS))) return;
+    if (!st->saved_for) {
+        settings_save(&st->saved);
+        st->saved_for = 1;
+    }
+    if (c->flags & RMC_EXCLUSIVE) st->exclusive = 1;
+    else if (st->lowered++ == 0 && !settings_lower())
+        fputs("rmconform: warning: could not lower the force timeouts for the cases that wait them out; "
+              "they lower them themselves\n", stderr);
+}
+
+static void case_ended(sched_state *st, const rmc_case *c)
+{
+    if (c->flags & RMC_EXCLUSIVE) st->exclusive = 0;
+    else if (c->flags & RMC_LOWERED_TIMEOUTS) st->lowered--;
+    else return;
+    if (st->exclusive || st->lowered || !st->saved_for) return;
+    int restored = settings_restore(&st->saved);
+    st->saved_for = 0;
+    /* After the lowered group the runner's own change is put back; after an exclusive case
+     * anything that differs was left by the case. */
+    if (restored && (c->flags & RMC_EXCLUSIVE)) {
+        for (int i = 0; i < RMC_SETTING_COUNT; i++)
+            if (restored & (1 << i)) fprintf(stderr, "rmconform: restored %ls, which a case left changed\n", settings_name(i));
+    }
+}
+
 void runner_run(run_state *r)
 {
     int nslots = r->o->jobs < 1 ? 1 : r->o->jobs > 32 ? 32 : r->o->jobs;
@@ -322,36 +373,39 @@ void runner_run(run_state *r)
     HANDLE scratch_lock = claim_scratch(r->scratch_dir);
     remove_stale_scratch(r->scratch_dir);
     r->results = calloc((size_t)r->nselected + 1, sizeof(*r->results));
+    schedule_order(r->selected, r->nselected, r->previous_ms);   /* exclusive first, then longest first (schedule.c) */
+    r->run_started = GetTickCount();
     /* Fixture services left by an earlier run that was killed (their owner is gone). */
     fixture_services_cleanup(NULL);
     services_snapshot(&known_services);
     runner_protect_self();
 
-    int next = 0, running = 0, exclusive_running = 0;
-    rmc_saved_settings saved;   /* what an exclusive case may change, put back after it */
+    int next = 0, running = 0;
+    sched_state st = {0};
     while (next < r->nselected || running > 0) {
         /* Start what may start now. */
-        while (next < r->nselected && running < nslots && !exclusive_running) {
+        while (next < r->nselected && running < nslots) {
             const rmc_case *c = r->selected[next];
             if (decide_without_child(r, c)) { next++; continue; }
-            if ((c->flags & RMC_EXCLUSIVE) && running > 0) break;   /* wait until alone */
+            if (!may_start(&st, c, running)) break;
             slot *s = NULL;
             for (int i = 0; i < nslots; i++) if (!slots[i].busy) { s = &slots[i]; break; }
             next++;
-            if (c->flags & RMC_EXCLUSIVE) settings_save(&saved);
+            case_starting(&st, c);
             if (!start_child(r, s, c)) {
                 case_result *cr = &r->results[r->nresults++];
                 memset(cr, 0, sizeof(*cr));
                 cr->c = c;
                 cr->status = ST_CRASH;
+                cr->start_ms = GetTickCount() - r->run_started;
                 char msg[128];
                 snprintf(msg, sizeof msg, "the runner could not start the case process: %s", rmc_rc_str(s->start_error));
                 cr->message = _strdup(msg);
                 results_case(r, cr);
+                case_ended(&st, c);
                 continue;
             }
             running++;
-            if (c->flags & RMC_EXCLUSIVE) exclusive_running = 1;
         }
         if (!running) continue;
 
@@ -370,21 +424,22 @@ void runner_run(run_state *r)
         DWORD w = WaitForMultipleObjects((DWORD)nh, handles, FALSE, wait);
         if (w < WAIT_OBJECT_0 + (DWORD)nh) {
             slot *s = &slots[map[w - WAIT_OBJECT_0]];
-            int exclusive = (s->c->flags & RMC_EXCLUSIVE) != 0;
+            const rmc_case *c = s->c;
             finish_child(r, s, 0);
-            if (exclusive) { settings_restore(&saved); exclusive_running = 0; }
+            case_ended(&st, c);
             running--;
         } else {
             now = GetTickCount();
             for (int i = 0; i < nslots; i++) {
                 if (!slots[i].busy || now - slots[i].started < slots[i].timeout_ms) continue;
-                int exclusive = (slots[i].c->flags & RMC_EXCLUSIVE) != 0;
+                const rmc_case *c = slots[i].c;
                 finish_child(r, &slots[i], WaitForSingleObject(slots[i].process, 0) != WAIT_OBJECT_0);
-                if (exclusive) { settings_restore(&saved); exclusive_running = 0; }
+                case_ended(&st, c);
                 running--;
             }
         }
     }
+    if (st.saved_for) settings_restore(&st.saved);
     CloseHandle(scratch_lock);
     remove_tree(r->scratch_dir);
     services_free(&known_services);

@@ -21,6 +21,7 @@ typedef struct case_result {
     char *blocked_by;            /* blocked: the case that checks the precondition, or NULL */
     observation *obs;
     int nobs;
+    DWORD start_ms;              /* when it started, in ms after the first case of the run started */
     DWORD duration_ms;
 } case_result;
 
@@ -49,6 +50,8 @@ typedef struct run_state {
     int ndone;
     int counts[ST_COUNT];
     HANDLE jsonl;
+    DWORD run_started;            /* GetTickCount() when runner_run began */
+    unsigned *previous_ms;        /* per selected case: its duration in the previous run here, or NULL */
 } run_state;
 
 /* Chooses, checks and creates r->out_dir and r->scratch_dir (outdir.c); impl_path is the full

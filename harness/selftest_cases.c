@@ -112,6 +112,23 @@ static void app_delay_then_close(void **state)
                "action", "exit");
 }
 
+/* --release-event set: a --delay far longer than the wait is cut short (cancel.c relies on it). */
+static void app_release_event(void **state)
+{
+    WCHAR name[64];
+    _snwprintf(name, 64, L"Local\\rmfx-selftest-release-%lu", GetCurrentProcessId());
+    HANDLE release = CreateEventW(NULL, TRUE, FALSE, name);
+    check(release != NULL, "CreateEvent failed: %s", rmc_rc_str(GetLastError()));
+    fixture_app *app = fixture_app_start(L"--window hidden --delay 600000 --release-event %ls --on-close exit", name);
+    SetEvent(release);
+    DWORD_PTR answer;
+    check(SendMessageTimeoutW(fixture_app_window(app), WM_CLOSE, 0, 0, SMTO_ABORTIFHUNG, WAIT_MS, &answer),
+          "WM_CLOSE was not answered within %u ms although the --release-event was set (--delay 600000): %s", WAIT_MS,
+          rmc_rc_str(GetLastError()));
+    check(fixture_app_wait_exit(app, WAIT_MS, NULL), "the fixture did not exit on WM_CLOSE (--on-close exit)");
+    CloseHandle(release);
+}
+
 static BOOL CALLBACK count_window(HWND hwnd, LPARAM lp)
 {
     DWORD *want_pid_and_count = (DWORD *)lp, pid = 0;
@@ -438,6 +455,8 @@ const rmc_case rmc_selftest_cases[] = {
              .needs = RMC_CAP_WINDOWS, .body = app_hang_on_query),
     RMC_CASE("selftest.app_delay_then_close", "rmfx-app --delay answers late; --on-close exit leaves on WM_CLOSE",
              "§10.1", "doc", .needs = RMC_CAP_WINDOWS, .body = app_delay_then_close),
+    RMC_CASE("selftest.app_release_event", "rmfx-app --release-event ends a --delay once the case sets the event",
+             "§10.1", "doc", .needs = RMC_CAP_WINDOWS, .body = app_release_event),
     RMC_CASE("selftest.app_window_shapes", "rmfx-app --window main|hidden|other|none creates the window it names",
              "§11.1", "doc", .needs = RMC_CAP_WINDOWS, .body = app_window_shapes),
     RMC_CASE("selftest.console_ctrl_c", "rmfx-con gets CTRL_C_EVENT through AttachConsole, journals it and exits",
