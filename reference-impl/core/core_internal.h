@@ -51,6 +51,17 @@ void rmref_id_set_free(rmref_id_set *s);
 typedef struct rmref_id_cache { rmref_path_set paths; rmref_file_id *ids; unsigned char *ok; size_t cap; } rmref_id_cache;
 const rmref_file_id *rmref_id_cache_get(rmref_id_cache *c, const rmref_platform *pf, const WCHAR *normalized);
 void rmref_id_cache_free(rmref_id_cache *c);
+int  rmref_file_id_eq(const rmref_file_id *a, const rmref_file_id *b);
+
+/* ---- identities kept between calls in this process (idcache.c) ------------------------------ */
+/* The identity of a normalised path: the one kept from an earlier call, else read now (and
+ * kept when there is one). */
+DWORD rmref_idcache_lookup(const rmref_platform *pf, const WCHAR *normalized, rmref_file_id *out);
+/* Read again now, whatever is kept; the kept entry is corrected. */
+DWORD rmref_idcache_refresh(const rmref_platform *pf, const WCHAR *normalized, rmref_file_id *out);
+/* Forget every kept identity (RmShutdown, RmRestart: files are replaced between them). */
+void  rmref_idcache_forget(const rmref_platform *pf);
+void  rmref_idcache_reset(void);     /* rmcore_reset_local_state */
 
 /* ---- blobs (blob.c): the binary format of store values ------------------------------------ */
 typedef struct rmref_wbuf { unsigned char *p; size_t len, cap; int oom; } rmref_wbuf;
