@@ -96,6 +96,7 @@ typedef struct rmref_session_data {
     RM_UNIQUE_PROCESS owner;
     DWORD state;                 /* RMREF_STATE_* */
     WCHAR **files; size_t nfiles;              /* normalised, deduplicated */
+    rmref_path_set file_set;                   /* files as a set: items is files (read only) */
     unsigned char *file_kinds;                 /* per file: RMREF_KIND_* at its latest registration */
     RM_UNIQUE_PROCESS *procs; size_t nprocs;   /* deduplicated */
     WCHAR **svcs; size_t nsvcs;                /* deduplicated (case-insensitive) */

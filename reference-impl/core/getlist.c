@@ -32,7 +32,7 @@ static void pidset_add(pidset *s, DWORD pid)
 typedef struct scan {
     const rmref_platform *pf;
     DWORD handle;
-    rmref_path_set files;
+    const rmref_path_set *files;    /* the session's, as the store read them */
     rmref_id_set ids;           /* identities of the registered files that exist */
     const rmref_session_data *d;
     rmref_file_id *reg_ids;     /* per registered file, as kept (idcache.c), when reg_ok */
@@ -74,7 +74,7 @@ static int on_file_user(void *cookie, DWORD pid, const WCHAR *path, const rmref_
     if (!path || pidset_has(&s->pids, pid)) return 0;
     rmref_wcsncpy0(s->path, path, RMREF_PATH_CHARS);
     rmref_path_normalize(s->path);
-    int hit = rmref_path_set_contains(&s->files, s->path);
+    int hit = rmref_path_set_contains(s->files, s->path);
     if (!hit && s->ids.count) {
         int fresh = id != NULL;
         if (!id) id = rmref_id_cache_get(&s->id_cache, s->pf, s->path);
@@ -331,8 +331,7 @@ DWORD rmref_compute_list(const rmref_platform *pf, const rmref_handle_info *h,
     pf->self(pf->ctx, &me, &my_ts);
     facts_table ft = {0};
 
-    for (size_t i = 0; i < d->nfiles && !err; i++)
-        if (!rmref_path_set_add(&s.files, d->files[i])) err = ERROR_OUTOFMEMORY;
+    s.files = &d->file_set;
     if (!err && d->nfiles) {
         err = find_file_users(pf, d, &s);
         if (!err && s.pids.oom) err = ERROR_OUTOFMEMORY;
@@ -373,7 +372,6 @@ DWORD rmref_compute_list(const rmref_platform *pf, const rmref_handle_info *h,
     free(ft.v);
     free(s.pids.v);
     free(s.svcs);
-    rmref_path_set_free(&s.files);
     rmref_id_set_free(&s.ids);
     free(s.reg_ids);
     free(s.reg_ok);
