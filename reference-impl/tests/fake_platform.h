@@ -77,5 +77,9 @@ size_t fake_store_session_count(void);
 
 /* Start a primary session; asserts success. */
 DWORD fake_start(WCHAR key[RMREF_KEY_CHARS + 1]);
+/* A primary session with file a (and b, when not NULL) registered; asserts success. */
+DWORD fake_session_with(const WCHAR *a, const WCHAR *b);
+/* Does RmGetList on h (asserted to succeed) list pid? */
+int fake_listed(DWORD h, DWORD pid);
 
 #endif

@@ -19,23 +19,8 @@ static int setup(void **state)
     return 0;
 }
 
-static DWORD session_with(const WCHAR *a, const WCHAR *b)
-{
-    DWORD h = fake_start(NULL);
-    LPCWSTR f[] = { a, b };
-    assert_int_equal(rmcore_register_resources(PF, h, b ? 2 : 1, f, 0, NULL, 0, NULL), 0);
-    return h;
-}
-
-static int listed(DWORD h, DWORD pid)
-{
-    RM_PROCESS_INFO v[16];
-    UINT needed, n = 16;
-    DWORD reasons;
-    assert_int_equal(rmcore_get_list(PF, h, &needed, &n, v, &reasons), 0);
-    for (UINT i = 0; i < n; i++) if (v[i].Process.dwProcessId == pid) return 1;
-    return 0;
-}
+#define session_with fake_session_with
+#define listed fake_listed
 
 /* Offered: the kernel is asked once per registered file, the handle table is never walked;
  * images and modules are still enumerated. */
