@@ -290,8 +290,8 @@ def targets(impls, add, suite, long_figs, smoke):
                     "detail": "not measurable from this grid" + (" (smoke run)" if smoke else "")})
     suite_fig = None
     if suite and suite.get("wall_s"):
-        jobs = ("--jobs %s" % suite["jobs"]) if suite.get("jobs_given") else \
-            "the runner's default --jobs (%s cases at once at most)" % suite.get("jobs")
+        jobs = ("--jobs %s" % suite["jobs"]) if suite.get("jobs_given") else "the runner's default --jobs" + (
+            " (%s cases at once at most)" % suite["jobs"] if suite.get("jobs") else "")
         suite_fig = {"time_s": suite["wall_s"], "jobs": jobs, "failed_runs": 0}
     out.append(report_long.verdict("suite", suite_fig, smoke))
     for kind in ("matrix", "ctest"):
@@ -417,7 +417,8 @@ def table(res):
     s = res.get("suite")
     if s and s.get("wall_s"):
         lines.append("Full suite against rmref.dll (--jobs %s, %d cases, %d runs)" % (
-            s["jobs"] if s.get("jobs_given") else "not given: the runner's default, %s at once at most" % s["jobs"],
+            s["jobs"] if s.get("jobs_given") else "not given: the runner's default"
+            + (", %s at once at most" % s["jobs"] if s.get("jobs") else ""),
             s["cases"], s["usable_runs"]))
         lines.append("  wall time %s s; per case %s ms of wall time; runner overhead per case %s ms; case duration %s ms"
                      % (fmt_stat(s["wall_s"]), fmt_stat(s["per_case_wall_ms"]), fmt_stat(s["runner_overhead_per_case_ms"]),
@@ -523,6 +524,9 @@ def check(out_dir, dlls=None):
             problems.append("results.json: the %s row is judged in a smoke run" % kind)
         elif kind != "suite" and kind not in (res.get("long") or {}) and row.get("met") is not None:
             problems.append("results.json: the %s row is judged without being measured" % kind)
+    for kind, fig in (res.get("long") or {}).items():
+        if not fig.get("time_s") or fig["time_s"]["n"] != fig["runs"]:
+            problems.append("results.json: %s: %d run(s), %s timed" % (kind, fig["runs"], fig.get("timed_runs")))
     try:
         root = ET.parse(os.path.join(out_dir, "bench.svg")).getroot()
         if not root.tag.endswith("svg") or len(list(root.iter())) < 10:

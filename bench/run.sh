@@ -199,11 +199,12 @@ time_long() {   # KIND LOG COMMAND...
         j=$((j + 1))
     done
 }
+RMC=${RMC_BENCH_RMC:-$ROOT/rmc}     # RMC_BENCH_RMC: another rmc (tests of this script)
 if [ -n "$MATRIX" ] || [ -n "$CTEST" ]; then
-    [ -x "$ROOT/rmc" ] || die "--matrix and --ctest need the rmc script at $ROOT/rmc"
+    [ -x "$RMC" ] || die "--matrix and --ctest need the rmc script ($RMC)"
 fi
-[ -n "$MATRIX" ] && time_long matrix "$OUT/matrix" "$ROOT/rmc" conform --matrix
-[ -n "$CTEST" ] && time_long ctest "$OUT/ctest" "$ROOT/rmc" test
+[ -n "$MATRIX" ] && time_long matrix "$OUT/matrix" "$RMC" conform --matrix
+[ -n "$CTEST" ] && time_long ctest "$OUT/ctest" "$RMC" test
 
 set -- "$PYTHON" "$HERE/report.py" --raw "$RAW" --out "$OUT"
 [ -f "$SUITE_RAW" ] && set -- "$@" --suite "$SUITE_RAW"
