@@ -541,3 +541,11 @@ int fake_listed(DWORD h, DWORD pid)
     for (UINT i = 0; i < n; i++) if (v[i].Process.dwProcessId == pid) return 1;
     return 0;
 }
+
+int fake_setup_alias(void **state)
+{
+    fake_reset();
+    W.aliases[0][0] = FAKE_LIB_LINK;
+    W.aliases[0][1] = FAKE_LIB;
+    return 0;
+}

@@ -8,17 +8,9 @@
 #include <wchar.h>
 
 #define PF fake_platform()
-#define LIB L"C:\\lib\\common.dll"
-#define LIB_LINK L"C:\\Link\\lib\\common.dll"      /* another name of LIB (a junction, a subst drive) */
-
-static int setup(void **state)
-{
-    fake_reset();
-    W.aliases[0][0] = LIB_LINK;
-    W.aliases[0][1] = LIB;
-    return 0;
-}
-
+#define LIB FAKE_LIB
+#define LIB_LINK FAKE_LIB_LINK                    /* another name of LIB */
+#define setup fake_setup_alias
 #define session_with fake_session_with
 #define listed fake_listed
 
