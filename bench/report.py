@@ -366,8 +366,8 @@ def table(res):
     onef = {(p["lockers"], p["files"]): p for p in res["one_found"]["floor"]}
     firsts = [p for p in rm if p.get("first_call_ms") is not None]
     if firsts:
-        lines.append("  rmref's first RmGetList of each session (not in the samples: it reads the registered files'"
-                     " identities, kept for later calls): "
+        lines.append("  rmref's first RmGetList of each session (not in the samples: it reads the identities of the"
+                     " registered files its process has not kept yet, idcache.c): "
                      + ", ".join("N=%d M=%d %s ms" % (p["lockers"], p["files"], fmt_num(p["first_call_ms"])) for p in firsts))
     for k in sorted(one):
         lines.append("  one found (N=%d M=%d, one locker's file among them): rmref %s, floor %s, ratio %s"
