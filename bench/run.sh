@@ -57,7 +57,7 @@ while [ $# -gt 0 ]; do
         --matrix) MATRIX=1; shift;;
         --ctest) CTEST=1; shift;;
         --long-reps) [ $# -ge 2 ] || die "--long-reps needs a number"; LONG_REPS=$2; shift 2;;
-        -h|--help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
+        -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
         *) die "unknown option: $1";;
     esac
 done
