@@ -113,13 +113,11 @@ static DWORD find_file_users(const rmref_platform *pf, const rmref_session_data 
     s->reg_ids = malloc((d->nfiles ? d->nfiles : 1) * sizeof *s->reg_ids);
     s->reg_ok = calloc(d->nfiles ? d->nfiles : 1, 1);
     if (!s->reg_ids || !s->reg_ok) return ERROR_OUTOFMEMORY;
-    for (size_t i = 0; i < d->nfiles; i++) {
-        /* kept from an earlier call, else read now (nothing there now: not matched by identity) */
-        if (rmref_idcache_lookup(pf, d->files[i], &s->reg_ids[i])) continue;
-        s->reg_ok[i] = 1;
-        if (!rmref_id_set_add(&s->ids, &s->reg_ids[i])) return ERROR_OUTOFMEMORY;
-        if ((i & 255) == 255 && rmref_op_cancelled(pf, s->handle)) return ERROR_CANCELLED;
-    }
+    /* kept from an earlier call, else read now (nothing there now: not matched by identity) */
+    rmref_idcache_lookup_set(pf, &d->file_set, s->reg_ids, s->reg_ok);
+    if (rmref_op_cancelled(pf, s->handle)) return ERROR_CANCELLED;
+    for (size_t i = 0; i < d->nfiles; i++)
+        if (s->reg_ok[i] && !rmref_id_set_add(&s->ids, &s->reg_ids[i])) return ERROR_OUTOFMEMORY;
     return pf->enum_file_users(pf->ctx, on_file_user, s);
 }
 

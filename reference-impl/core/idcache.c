@@ -56,6 +56,20 @@ DWORD rmref_idcache_lookup(const rmref_platform *pf, const WCHAR *normalized, rm
     return rmref_idcache_refresh(pf, normalized, out);
 }
 
+void rmref_idcache_lookup_set(const rmref_platform *pf, const rmref_path_set *paths, rmref_file_id *ids,
+                              unsigned char *ok)
+{
+    pf->local_lock(pf->ctx);
+    for (size_t i = 0; i < paths->count; i++) {
+        size_t k = rmref_path_set_index_hashed(&g_kept.paths, paths->items[i], paths->hashes[i]);
+        ok[i] = k != SIZE_MAX;
+        if (ok[i]) ids[i] = g_kept.ids[k];
+    }
+    pf->local_unlock(pf->ctx);
+    for (size_t i = 0; i < paths->count; i++)
+        if (!ok[i]) ok[i] = rmref_idcache_refresh(pf, paths->items[i], &ids[i]) == 0;
+}
+
 DWORD rmref_idcache_refresh(const rmref_platform *pf, const WCHAR *normalized, rmref_file_id *out)
 {
     DWORD err = pf->file_identity(pf->ctx, normalized, out);    /* never under the lock */

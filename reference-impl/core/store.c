@@ -131,8 +131,8 @@ static DWORD load_resources(const rmref_platform *pf, const WCHAR *key, rmref_se
         for (DWORD i = 0; i < n; i++) idx[i] = SIZE_MAX;
         for (DWORD i = 0; i < n && !rb.bad && !oom; i++)
             if ((s = rb_strdup(&rb))) {
-                oom |= !rmref_path_set_add(&files, s);
-                idx[i] = rmref_path_set_index(&files, s);
+                idx[i] = rmref_path_set_put(&files, s);
+                oom |= idx[i] == SIZE_MAX;
                 free(s);
             }
         if (files.count > kinds_cap) {
