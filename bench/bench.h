@@ -47,18 +47,19 @@ size_t lockers_stop(lockers *l);
 typedef struct floor_result {
     double total_ms, snapshot_ms, modules_ms, resolve_ms, match_ms;
     size_t handles;          /* entries in the system handle snapshot */
-    size_t candidates;       /* File handles of the locker processes */
-    size_t resolved;         /* of those, names obtained */
+    size_t candidates;       /* File handles that are uses of their file, of every process */
+    size_t resolved;         /* of those, disk files named */
     size_t modules;          /* modules looked at */
     size_t found;            /* distinct processes using a registered file */
 } floor_result;
 
 DWORD floor_init(const WCHAR *work_dir);
 void floor_done(void);
-/* One detection: snapshot, module scan, name resolution of the lockers' File handles, match
- * against the m registered paths. */
-DWORD floor_run(const DWORD *locker_pids, size_t nlockers, const WCHAR *const *files, size_t m,
-                floor_result *out);
+/* The registered files' identities, read once for the calls that follow (not timed). */
+DWORD floor_prepare(const WCHAR *const *files, size_t m);
+/* One detection: snapshot, module scan, name resolution of every process's File handles that
+ * are uses, match against the m registered paths (by name, else by identity). */
+DWORD floor_run(const WCHAR *const *files, size_t m, floor_result *out);
 
 /* A case-insensitive set of paths (floor.c; the profile replay uses it too). The paths are
  * borrowed, not copied; a looked-up path may carry a \\?\ prefix. */

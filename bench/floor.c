@@ -1,14 +1,26 @@
-/* floor.c — the least work "who uses these files" needs, done once per call by a minimal loop:
+/* floor.c — the least work "who uses these files" needs on the enumeration route (no kernel
+ * per-file list: Wine, Vista), done once per call by a minimal loop. It does what any correct
+ * implementation of that route must do on every call, and nothing more:
  *   1. the registered paths in a case-insensitive hash set (the matching every detector does);
  *   2. one system handle snapshot (NtQuerySystemInformation class 64, SystemExtendedHandle-
  *      Information), into a buffer kept between calls;
- *   3. one module scan: a Toolhelp process snapshot and a module snapshot per process, each
- *      module path matched against the set;
- *   4. name resolution of the candidate handles: File objects (the type index is learned once,
- *      from a handle of our own) held by the locker processes — DuplicateHandle +
- *      GetFinalPathNameByHandleW, matched against the set.
- * No classification, no services, no session store: RmGetList does all of that on top, so its
- * ratio to this loop is the price of everything beyond enumeration. */
+ *   3. one module scan: a Toolhelp process snapshot and a module snapshot per process (32-bit
+ *      modules included: a 64-bit detector must see a 32-bit process's DLLs), each module path
+ *      matched against the set;
+ *   4. name resolution of the File handles (the type index is learned once, from a handle of
+ *      our own) of every process — an implementation cannot know which processes are the
+ *      lockers — that grant some use of their file (data, execute, write or delete access: a
+ *      handle with none cannot keep an installer from replacing it): DuplicateHandle,
+ *      GetFileType (only disk files: naming a pipe handle can block forever) and
+ *      GetFinalPathNameByHandleW, matched against the set;
+ *   5. for a named handle whose name is not registered, its identity (volume serial number +
+ *      file index, GetFileInformationByHandle on the duplicate) looked up among the registered
+ *      files' identities: another name of a registered file (hard link, 8.3 name, link, subst
+ *      drive) is the same file (spec §8.4, cases detect.alias_*).
+ * The registered files' identities are read once per grid point, before the timed calls
+ * (floor_prepare), as rmref keeps them between calls (reference-impl/core/idcache.c). No
+ * worker thread, no classification, no services, no session store: RmGetList does all of that
+ * on top, so its ratio to this loop is the price of everything beyond enumeration. */
 #include "bench.h"
 #include <tlhelp32.h>
 #include <stdlib.h>
@@ -34,7 +46,16 @@ typedef struct handle_table { ULONG_PTR count; ULONG_PTR reserved; handle_entry 
 
 typedef LONG (WINAPI *nt_query_system_information_fn)(ULONG, void *, ULONG, ULONG *);
 
+/* the access rights that make a handle a use of its file (as rmref's detect_win32.c) */
+#define USE_RIGHTS (FILE_READ_DATA | FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_EXECUTE | FILE_WRITE_ATTRIBUTES | \
+                    FILE_WRITE_EA | DELETE | WRITE_DAC | WRITE_OWNER | GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | \
+                    GENERIC_ALL)
+
+typedef struct file_key { DWORD volume, high, low; } file_key;
+
 static nt_query_system_information_fn g_query;
+static file_key *g_ids;          /* the registered files' identities, sorted (floor_prepare) */
+static size_t g_nids;
 static handle_table *g_table;
 static ULONG g_table_size;
 static int g_file_type = -1;
@@ -79,8 +100,45 @@ DWORD floor_init(const WCHAR *work_dir)
 }
 
 
+static int cmp_key(const void *a, const void *b)
+{
+    const file_key *x = a, *y = b;
+    if (x->volume != y->volume) return x->volume < y->volume ? -1 : 1;
+    if (x->high != y->high) return x->high < y->high ? -1 : 1;
+    return x->low < y->low ? -1 : x->low > y->low;
+}
+
+static int handle_key(HANDLE h, file_key *k)
+{
+    BY_HANDLE_FILE_INFORMATION bi;
+    if (!GetFileInformationByHandle(h, &bi)) return 0;
+    k->volume = bi.dwVolumeSerialNumber;
+    k->high = bi.nFileIndexHigh;
+    k->low = bi.nFileIndexLow;
+    return 1;
+}
+
+DWORD floor_prepare(const WCHAR *const *files, size_t m)
+{
+    free(g_ids);
+    g_nids = 0;
+    if (!(g_ids = malloc((m ? m : 1) * sizeof *g_ids))) return ERROR_OUTOFMEMORY;
+    for (size_t i = 0; i < m; i++) {
+        HANDLE f = CreateFileW(files[i], FILE_READ_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                               NULL, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
+        if (f == INVALID_HANDLE_VALUE) continue;
+        if (handle_key(f, &g_ids[g_nids])) g_nids++;
+        CloseHandle(f);
+    }
+    qsort(g_ids, g_nids, sizeof *g_ids, cmp_key);
+    return 0;
+}
+
 void floor_done(void)
 {
+    free(g_ids);
+    g_ids = NULL;
+    g_nids = 0;
     free(g_table);
     g_table = NULL;
     g_table_size = 0;
@@ -141,12 +199,6 @@ void path_set_free(path_set *s)
 
 /* ---- the detection ------------------------------------------------------------------------ */
 
-static int cmp_pid(const void *a, const void *b)
-{
-    DWORD x = *(const DWORD *)a, y = *(const DWORD *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* found[] holds distinct pids; small (at most the lockers plus module users) */
 static void found_add(DWORD *found, size_t *nfound, size_t cap, DWORD pid)
 {
@@ -154,24 +206,22 @@ static void found_add(DWORD *found, size_t *nfound, size_t cap, DWORD pid)
     if (*nfound < cap) found[(*nfound)++] = pid;
 }
 
-DWORD floor_run(const DWORD *locker_pids, size_t nlockers, const WCHAR *const *files, size_t m, floor_result *out)
+DWORD floor_run(const WCHAR *const *files, size_t m, floor_result *out)
 {
     memset(out, 0, sizeof *out);
     if (g_file_type < 0) return ERROR_NOT_READY;
     double t0 = bench_now_ms();
 
     path_set set;
-    DWORD *pids = malloc((nlockers ? nlockers : 1) * sizeof *pids);
-    HANDLE *procs = calloc(nlockers ? nlockers : 1, sizeof *procs);
-    size_t found_cap = nlockers + 256, nfound = 0;
+    HANDLE proc = NULL;
+    DWORD proc_pid = (DWORD)-1, self = GetCurrentProcessId();
+    size_t found_cap = 4096, nfound = 0;
     DWORD *found = malloc(found_cap * sizeof *found);
     WCHAR *name = malloc(32768 * sizeof(WCHAR));
-    if (!path_set_build(&set, files, m) || !pids || !procs || !found || !name) {
-        path_set_free(&set); free(pids); free(procs); free(found); free(name);
+    if (!path_set_build(&set, files, m) || !found || !name) {
+        path_set_free(&set); free(found); free(name);
         return ERROR_OUTOFMEMORY;
     }
-    memcpy(pids, locker_pids, nlockers * sizeof *pids);
-    qsort(pids, nlockers, sizeof *pids, cmp_pid);
     double t1 = bench_now_ms();
     out->match_ms += t1 - t0;
 
@@ -184,7 +234,7 @@ DWORD floor_run(const DWORD *locker_pids, size_t nlockers, const WCHAR *const *f
         PROCESSENTRY32W pe = { sizeof pe };
         for (BOOL ok = snap != INVALID_HANDLE_VALUE && Process32FirstW(snap, &pe); ok; ok = Process32NextW(snap, &pe)) {
             if (pe.th32ProcessID == 0 || pe.th32ProcessID == 4) continue;
-            HANDLE mods = CreateToolhelp32Snapshot(TH32CS_SNAPMODULE, pe.th32ProcessID);
+            HANDLE mods = CreateToolhelp32Snapshot(TH32CS_SNAPMODULE | TH32CS_SNAPMODULE32, pe.th32ProcessID);
             if (mods == INVALID_HANDLE_VALUE) continue;
             MODULEENTRY32W me = { sizeof me };
             for (BOOL mo = Module32FirstW(mods, &me); mo; mo = Module32NextW(mods, &me)) {
@@ -202,29 +252,36 @@ DWORD floor_run(const DWORD *locker_pids, size_t nlockers, const WCHAR *const *f
         out->handles = g_table->count;
         for (ULONG_PTR i = 0; i < g_table->count; i++) {
             const handle_entry *e = &g_table->e[i];
-            if (e->type_index != g_file_type) continue;
             DWORD pid = (DWORD)e->pid;
-            DWORD *at = bsearch(&pid, pids, nlockers, sizeof *pids, cmp_pid);
-            if (!at) continue;
+            if (e->type_index != g_file_type || pid == 0 || pid == 4 || !(e->access & USE_RIGHTS)) continue;
             out->candidates++;
-            HANDLE *proc = &procs[at - pids];
-            if (!*proc) *proc = OpenProcess(PROCESS_DUP_HANDLE, FALSE, pid);
+            if (pid != proc_pid) {
+                if (proc) CloseHandle(proc);
+                proc_pid = pid;
+                proc = pid == self ? NULL : OpenProcess(PROCESS_DUP_HANDLE, FALSE, pid);
+            }
             HANDLE dup;
-            if (!*proc || !DuplicateHandle(*proc, (HANDLE)e->value, GetCurrentProcess(), &dup, 0, FALSE,
-                                           DUPLICATE_SAME_ACCESS))
+            if (!DuplicateHandle(pid == self ? GetCurrentProcess() : proc, (HANDLE)e->value, GetCurrentProcess(), &dup,
+                                 FILE_READ_ATTRIBUTES, FALSE, 0))
                 continue;
-            DWORD len = GetFinalPathNameByHandleW(dup, name, 32768, FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
+            if (GetFileType(dup) == FILE_TYPE_DISK) {
+                DWORD len = GetFinalPathNameByHandleW(dup, name, 32768, FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
+                if (len && len < 32768) {
+                    out->resolved++;
+                    file_key k;
+                    if (path_set_has(&set, name) ||
+                        (g_nids && handle_key(dup, &k) && bsearch(&k, g_ids, g_nids, sizeof k, cmp_key)))
+                        found_add(found, &nfound, found_cap, pid);
+                }
+            }
             CloseHandle(dup);
-            if (!len || len >= 32768) continue;
-            out->resolved++;
-            if (path_set_has(&set, name)) found_add(found, &nfound, found_cap, pid);
         }
     }
     double t4 = bench_now_ms();
     out->resolve_ms = t4 - t3;
 
-    for (size_t i = 0; i < nlockers; i++) if (procs[i]) CloseHandle(procs[i]);
-    path_set_free(&set); free(pids); free(procs); free(found); free(name);
+    if (proc) CloseHandle(proc);
+    path_set_free(&set); free(found); free(name);
     out->found = nfound;
     out->total_ms = bench_now_ms() - t0;
     return err;

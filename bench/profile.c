@@ -1,8 +1,8 @@
 /* profile.c — where an RmGetList's time goes, measured from outside: each step rmref's
  * RmGetList takes (reference-impl/core/getlist.c and win32/detect_win32.c, as of commit
  * e11720c) is replayed here with the same Win32 calls in the same order (written for the
- * bench; rmref's sources are only read, never linked or changed) and timed on its own, at the
- * same point of the grid. The replay finds its processes itself and takes rmref's decisions
+ * bench; rmref's sources are only read, never linked or changed; updated for the identities
+ * kept between calls, core/idcache.c) and timed on its own, at the same point of the grid. The replay finds its processes itself and takes rmref's decisions
  * (which paths to look at again, whether to ask the SCM) from what it found, so a step rmref
  * skips is skipped here too and reported as skipped, not as a time.
  *
@@ -14,12 +14,17 @@
  *                    registration (a registered directory is ERROR_ACCESS_DENIED)
  *   handle_snapshot  one system handle snapshot (NtQuerySystemInformation class 64), the File
  *                    type index learned from a probe handle opened for the purpose, the File
- *                    entries of every process copied out
- *   handle_names     those File handles named on a worker thread (DuplicateHandle, GetFileType,
- *                    GetFinalPathNameByHandleW), the caller woken by the worker's completion
- *                    event; each name matched against the set
- *   images_modules   every process's image (QueryFullProcessImageNameW) and modules (Toolhelp),
+ *                    entries of every process that grant some use of the file copied out
+ *   handle_names     those File handles named on a worker thread (DuplicateHandle with
+ *                    FILE_READ_ATTRIBUTES, GetFileType, GetFinalPathNameByHandleW, the file's
+ *                    identity), the caller woken by the worker's completion event; each name
+ *                    matched against the set
+ *   images_modules   every process's modules (Toolhelp; the list starts with the image, asked
+ *                    apart with QueryFullProcessImageNameW only when the list is unreadable),
  *                    each path matched against the set
+ * Not replayed: the registered files' identities and the module paths' identities, read by a
+ * session's first RmGetList in a process and kept for the later ones (the bench reports that
+ * first call apart).
  *   scm_children     one process snapshot: was any found process started by services.exe?
  *                    (only when no services are registered and something was found)
  *   services         the SCM's list of running services, only when services are registered or
@@ -53,6 +58,9 @@ typedef struct hentry {
 } hentry;
 typedef struct htable { ULONG_PTR count; ULONG_PTR reserved; hentry e[1]; } htable;
 typedef LONG (WINAPI *nt_query_fn)(ULONG, void *, ULONG, ULONG *);
+#define USE_RIGHTS (FILE_READ_DATA | FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_EXECUTE | FILE_WRITE_ATTRIBUTES | \
+                    FILE_WRITE_EA | DELETE | WRITE_DAC | WRITE_OWNER | GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | \
+                    GENERIC_ALL)
 typedef BOOL (WINAPI *is_critical_fn)(HANDLE, BOOL *);
 
 enum { S_STORE, S_DIR, S_SNAP, S_NAMES, S_MODS, S_SCMCH, S_SVCS, S_FACTS, S_IMAGES, S_WINDOWS, S_REGISTER, NSTEPS };
@@ -231,6 +239,7 @@ static double step_handle_snapshot(hlist *hl)
             const hentry *e = &t->e[i];
             if (e->pid == 0 || e->pid == 4 || (file_type >= 0 && e->type_index != file_type)) continue;
             if (e->pid == me && e->value == (ULONG_PTR)probe) continue;
+            if (!(e->access & USE_RIGHTS)) continue;
             hl->pid[hl->n] = (DWORD)e->pid;
             hl->value[hl->n] = (HANDLE)e->value;
             hl->n++;
@@ -256,11 +265,18 @@ static DWORD WINAPI name_worker(void *param)
             proc = OpenProcess(PROCESS_DUP_HANDLE, FALSE, proc_pid);
         }
         HANDLE dup;
-        if (!proc || !DuplicateHandle(proc, hl->value[i], GetCurrentProcess(), &dup, 0, FALSE, DUPLICATE_SAME_ACCESS))
+        if (!proc || !DuplicateHandle(proc, hl->value[i], GetCurrentProcess(), &dup, FILE_READ_ATTRIBUTES, FALSE, 0))
             continue;
         if (GetFileType(dup) == FILE_TYPE_DISK) {
             DWORD len = GetFinalPathNameByHandleW(dup, buf, PATH_CHARS, FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
-            if (len && len < PATH_CHARS) hl->path[i] = _wcsdup(buf);
+            if (len && len < PATH_CHARS) {
+                /* rmref reads FILE_ID_INFO (class 18, Windows 8 SDK), else the file index */
+                struct { ULONGLONG volume; BYTE id[16]; } fi;
+                BY_HANDLE_FILE_INFORMATION bi;
+                if (!GetFileInformationByHandleEx(dup, (FILE_INFO_BY_HANDLE_CLASS)18, &fi, sizeof fi))
+                    GetFileInformationByHandle(dup, &bi);
+                hl->path[i] = _wcsdup(buf);
+            }
         }
         CloseHandle(dup);
     }
@@ -312,21 +328,23 @@ static double step_images_modules(replay *r, WCHAR *scratch)
         DWORD pid = pe.th32ProcessID;
         if (pid == 0 || pid == 4) continue;
         r->processes++;
-        HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
-        if (h) {
-            DWORD len = PATH_CHARS;
-            if (QueryFullProcessImageNameW(h, 0, image, &len)) on_path(r, pid, image, scratch);
-            CloseHandle(h);
-        }
         HANDLE mods = INVALID_HANDLE_VALUE;
         for (int tries = 0; tries < 3 && mods == INVALID_HANDLE_VALUE; tries++) {
             mods = CreateToolhelp32Snapshot(TH32CS_SNAPMODULE | TH32CS_SNAPMODULE32, pid);
             if (mods == INVALID_HANDLE_VALUE && GetLastError() != ERROR_BAD_LENGTH) break;
         }
-        if (mods == INVALID_HANDLE_VALUE) continue;
         MODULEENTRY32W me = { sizeof me };
-        for (BOOL mo = Module32FirstW(mods, &me); mo; mo = Module32NextW(mods, &me)) on_path(r, pid, me.szExePath, scratch);
-        CloseHandle(mods);
+        BOOL listed = mods != INVALID_HANDLE_VALUE && Module32FirstW(mods, &me);
+        if (!listed) {
+            HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
+            if (h) {
+                DWORD len = PATH_CHARS;
+                if (QueryFullProcessImageNameW(h, 0, image, &len)) on_path(r, pid, image, scratch);
+                CloseHandle(h);
+            }
+        }
+        for (BOOL mo = listed; mo; mo = Module32NextW(mods, &me)) on_path(r, pid, me.szExePath, scratch);
+        if (mods != INVALID_HANDLE_VALUE) CloseHandle(mods);
     }
     if (snap != INVALID_HANDLE_VALUE) CloseHandle(snap);
     free(image);

@@ -276,6 +276,7 @@ typedef struct point_samples {
     UINT found;
     DWORD rc;
     double register_ms;
+    double first_ms;         /* the session's first RmGetList (the warm-up, not in the samples) */
 } point_samples;
 
 static void write_getlist(const options *o, const impl *im, size_t n, size_t m, size_t expected,
@@ -292,6 +293,7 @@ static void write_getlist(const options *o, const impl *im, size_t n, size_t m, 
     jb_num(&b, "found", ps->found);
     jb_num(&b, "rc", ps->rc);
     jb_num(&b, "register_ms", ps->register_ms);
+    jb_num(&b, "first_ms", ps->first_ms);
     jb_samples(&b, "samples_ms", ps->ms, ps->rc ? 0 : o->reps);
     out_line(o->out, &b);
 }
@@ -320,14 +322,12 @@ static void run_point(const options *o, impl **ims, size_t nims, const lockers *
     double *f_total = calloc(o->reps, sizeof(double)), *f_snap = calloc(o->reps, sizeof(double)),
            *f_mod = calloc(o->reps, sizeof(double)), *f_res = calloc(o->reps, sizeof(double)),
            *f_match = calloc(o->reps, sizeof(double));
-    DWORD frc = floor_run(lk->pid, n, files, m, &fr);          /* warm-up, not counted */
+    DWORD frc = floor_prepare(files, m);
+    if (!frc) frc = floor_run(files, m, &fr);                  /* warm-up, not counted */
     for (size_t k = 0; k < nims; k++)
-        if (!ps[k].rc) {
-            double ms;
-            impl_get_list(ims[k], session[k], info, cap, &ps[k].found, &ms);
-        }
+        if (!ps[k].rc) impl_get_list(ims[k], session[k], info, cap, &ps[k].found, &ps[k].first_ms);
     for (size_t r = 0; r < o->reps; r++) {
-        frc = floor_run(lk->pid, n, files, m, &fr);
+        frc = floor_run(files, m, &fr);
         f_total[r] = fr.total_ms; f_snap[r] = fr.snapshot_ms; f_mod[r] = fr.modules_ms;
         f_res[r] = fr.resolve_ms; f_match[r] = fr.match_ms;
         for (size_t k = 0; k < nims; k++) {

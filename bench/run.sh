@@ -16,9 +16,15 @@
 #       --dll PATH        one more implementation to time beside rmref and the floor (repeatable;
 #                         a Windows path such as C:\windows\system32\rstrtmgr.dll is taken as is)
 #       --no-overhead     skip the runner's per-case overhead, step by step
+#       --matrix          also time `./rmc conform --matrix` (long: minutes per run; rewrites
+#                         build/reports), --long-reps times
+#       --ctest           also time `./rmc test` (CTest's own time is the figure; builds i686 too),
+#                         --long-reps times
+#       --long-reps N     runs of --matrix and --ctest (default 3: the targets want the median of 3)
 #       --smoke           the smallest size (1 locker, 1 file, 2 repetitions, a few cases), then
 #                         check that the outputs are produced and well-formed; what CTest runs
 #
+# The suite runs at the runner's default --jobs (no --jobs is passed), as a user runs it.
 # It only measures and never fails on a missed target: exit 0 when the figures were produced,
 # 1 when a measurement could not be made, 2 on bad options.
 set -eu
@@ -32,6 +38,7 @@ say() { printf 'bench: %s\n' "$*" >&2; }
 
 BUILD='' BIN=${RMC_BENCH_BIN:-} PREFIX=${RMC_BENCH_PREFIX:-} OUT=''
 REPS=5 SUITE_REPS='' LOCKERS=1,8,32,128 FILES=1,100,1000,5000 SUITE=1 SMOKE='' OVERHEAD=1 NDLL=0
+MATRIX='' CTEST='' LONG_REPS=3
 if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then BUILD=$1; shift; fi
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -47,11 +54,15 @@ while [ $# -gt 0 ]; do
         --dll) [ $# -ge 2 ] || die "--dll needs a path"
                NDLL=$((NDLL + 1)); eval "DLL_$NDLL=\$2"; shift 2;;
         --smoke) SMOKE=1; shift;;
-        -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
+        --matrix) MATRIX=1; shift;;
+        --ctest) CTEST=1; shift;;
+        --long-reps) [ $# -ge 2 ] || die "--long-reps needs a number"; LONG_REPS=$2; shift 2;;
+        -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
         *) die "unknown option: $1";;
     esac
 done
 case "$REPS" in ''|*[!0-9]*) die "--reps takes a number";; esac
+case "$LONG_REPS" in ''|*[!0-9]*|0) die "--long-reps takes a number from 1";; esac
 if [ -n "$SMOKE" ]; then REPS=2 SUITE_REPS=1 LOCKERS=1 FILES=1; fi
 SUITE_REPS=${SUITE_REPS:-$REPS}
 
@@ -128,7 +139,8 @@ done
 
 RAW=$OUT/raw.jsonl
 SUITE_RAW=$OUT/suite.jsonl
-rm -f "$RAW" "$SUITE_RAW" "$OUT/results.json" "$OUT/bench.svg" "$OUT/table.txt"
+LONG_RAW=$OUT/long.jsonl
+rm -f "$RAW" "$SUITE_RAW" "$LONG_RAW" "$OUT/results.json" "$OUT/bench.svg" "$OUT/table.txt"
 failed=0
 
 say "grid: lockers $LOCKERS × files $FILES, $REPS repetitions, $NDLL more DLL(s)"
@@ -148,7 +160,6 @@ if [ -n "$OVERHEAD" ]; then
 fi
 
 if [ -n "$SUITE" ]; then
-    suite_jobs=4    # as ./rmc conform runs the suite
     case_args=
     [ -n "$SMOKE" ] && case_args="--case exports.*"
     i=1
@@ -158,19 +169,46 @@ if [ -n "$SUITE" ]; then
         say "full suite against rmref.dll, run $i of $SUITE_REPS"
         start=$(date +%s.%N)
         # shellcheck disable=SC2086
-        if run_bg "$BIN/rmconform.exe" --dll "$(winpath "$BIN/rmref.dll")" --jobs "$suite_jobs" --quiet \
+        if run_bg "$BIN/rmconform.exe" --dll "$(winpath "$BIN/rmref.dll")" --quiet \
                 $case_args --out "$(winpath "$dir")" >"$OUT/suite-$i.log" 2>&1; then rc=0; fi
         end=$(date +%s.%N)
-        printf '{"kind": "suite", "rep": %s, "start": %s, "end": %s, "rc": %s, "jobs": %s, "results": "%s"}\n' \
-            "$i" "$start" "$end" "$rc" "$suite_jobs" "$dir/results.json" >>"$SUITE_RAW"
+        # jobs null: the runner's default (report.py reads how many ran at once from the results)
+        printf '{"kind": "suite", "rep": %s, "start": %s, "end": %s, "rc": %s, "jobs": null, "results": "%s"}\n' \
+            "$i" "$start" "$end" "$rc" "$dir/results.json" >>"$SUITE_RAW"
         # 0: every case passed, 1: some did not (still a timing); 2 and up: the run failed
         [ "$rc" -le 1 ] || { say "rmconform exited with $rc (see $OUT/suite-$i.log)"; failed=1; }
         i=$((i + 1))
     done
 fi
 
+# The long rows (opt-in): ./rmc conform --matrix and ./rmc test, each timed --long-reps times.
+# A run that fails (a gate, a test) is still a timing; only the bench's own failures fail it.
+time_long() {   # KIND LOG COMMAND...
+    kind=$1 log=$2
+    shift 2
+    j=1
+    while [ "$j" -le "$LONG_REPS" ]; do
+        say "$kind, run $j of $LONG_REPS (log: $log-$j.log)"
+        start=$(date +%s.%N)
+        rc=0
+        "$@" >"$log-$j.log" 2>&1 || rc=$?
+        end=$(date +%s.%N)
+        ctest_s=$(sed -n 's/^Total Test time (real) = *\([0-9.]*\) sec.*/\1/p' "$log-$j.log" | tail -n 1)
+        printf '{"kind": "%s", "rep": %s, "wall_s": %s, "ctest_s": %s, "rc": %s}\n' "$kind" "$j" \
+            "$(awk "BEGIN { print $end - $start }")" "${ctest_s:-null}" "$rc" >>"$LONG_RAW"
+        j=$((j + 1))
+    done
+}
+RMC=${RMC_BENCH_RMC:-$ROOT/rmc}     # RMC_BENCH_RMC: another rmc (tests of this script)
+if [ -n "$MATRIX" ] || [ -n "$CTEST" ]; then
+    [ -x "$RMC" ] || die "--matrix and --ctest need the rmc script ($RMC)"
+fi
+[ -n "$MATRIX" ] && time_long matrix "$OUT/matrix" "$RMC" conform --matrix
+[ -n "$CTEST" ] && time_long ctest "$OUT/ctest" "$RMC" test
+
 set -- "$PYTHON" "$HERE/report.py" --raw "$RAW" --out "$OUT"
 [ -f "$SUITE_RAW" ] && set -- "$@" --suite "$SUITE_RAW"
+[ -f "$LONG_RAW" ] && set -- "$@" --long "$LONG_RAW"
 [ -n "$SMOKE" ] && set -- "$@" --smoke
 "$@" || failed=1
 if [ -n "$SMOKE" ]; then

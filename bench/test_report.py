@@ -1,7 +1,9 @@
 """test_report.py — CTest bench.report: the bench report on raw samples made up here (no Wine,
 no timings judged). An implementation benched with --dll that finds nobody is flagged, not
 timed; one that could not be loaded is listed as unusable; every implementation gets its own
-table column and results.json entry; the overhead steps come out in the runner's order."""
+table column and results.json entry; the overhead steps come out in the runner's order; the
+suite, --matrix and --ctest rows are judged on the median of at least three runs against 30 s,
+5 min and 4 min, listed as not measured when not asked for, and never judged in a smoke run."""
 
 import json
 import os
@@ -13,6 +15,7 @@ import xml.etree.ElementTree as ET
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import report  # noqa: E402
 import report_impls  # noqa: E402
+import report_long  # noqa: E402
 
 
 def raw_rows():
@@ -95,6 +98,92 @@ class ReportTest(unittest.TestCase):
             with open(os.path.join(d, "results.json"), "w") as f:
                 json.dump(self.res, f)
             self.assertTrue(any("rmt_blind" in p for p in report.check(d, 3)))
+
+
+def long_rows(kind, seconds, rc=0):
+    key = "ctest_s" if kind == "ctest" else "wall_s"
+    return [{"kind": kind, "rep": i + 1, key: t, "wall_s": t + 20.0 if kind == "ctest" else t, "rc": rc}
+            for i, t in enumerate(seconds)]
+
+
+def suite_rows(tmp, walls):
+    rows = []
+    for i, w in enumerate(walls):
+        path = os.path.join(tmp, "results-%d.json" % i)
+        with open(path, "w") as f:
+            json.dump({"cases": [{"id": "a", "status": "pass", "duration_ms": 100}]}, f)
+        rows.append({"kind": "suite", "rep": i + 1, "start": 0.0, "end": w, "rc": 0, "jobs": 2, "results": path})
+    return rows
+
+
+class LongRowsTest(unittest.TestCase):
+    def target(self, res, kind):
+        what = report_long.TARGETS[kind][1]
+        return next(t for t in res["targets"] if t["name"].startswith(what))
+
+    def test_met_over_and_too_few_runs(self):
+        res = report.build(raw_rows(), [], False, long_rows("matrix", [290, 310, 280]) + long_rows("ctest", [250, 230]))
+        self.assertIs(self.target(res, "matrix")["met"], True)            # median 290 <= 300
+        self.assertIsNone(self.target(res, "ctest")["met"])                # 2 runs: not judged
+        self.assertIn("fewer than 3 runs", self.target(res, "ctest")["detail"])
+        res = report.build(raw_rows(), [], False, long_rows("ctest", [250, 230, 260], rc=8))
+        self.assertIs(self.target(res, "ctest")["met"], False)             # CTest's own time, not the wall
+        self.assertIn("3 run(s) ended with a failure", self.target(res, "ctest")["detail"])
+        self.assertEqual(res["long"]["ctest"]["time_s"]["median"], 250)
+
+    def test_not_asked_for_is_not_measured_and_smoke_is_not_judged(self):
+        res = report.build(raw_rows(), [], False)
+        for kind, flag in (("matrix", "--matrix"), ("ctest", "--ctest")):
+            self.assertIsNone(self.target(res, kind)["met"])
+            self.assertIn("opt-in: " + flag, self.target(res, kind)["detail"])
+        res = report.build(raw_rows(), [], True, long_rows("matrix", [100, 100, 100]))
+        self.assertIsNone(self.target(res, "matrix")["met"])
+
+    def test_suite_judged_against_30_s(self):
+        with tempfile.TemporaryDirectory() as d:
+            res = report.build(raw_rows(), suite_rows(d, [29.0, 31.0, 28.0]), False)
+            self.assertIs(self.target(res, "suite")["met"], True)
+            res = report.build(raw_rows(), suite_rows(d, [29.0, 31.0, 32.0]), False)
+            self.assertIs(self.target(res, "suite")["met"], False)
+            self.assertIn("--jobs 2", self.target(res, "suite")["detail"])
+
+    def test_default_jobs_read_from_when_the_cases_ran(self):
+        cases = [{"id": "a", "status": "pass", "start_ms": 0, "duration_ms": 100},
+                 {"id": "b", "status": "pass", "start_ms": 50, "duration_ms": 100},
+                 {"id": "c", "status": "pass", "start_ms": 60, "duration_ms": 10},
+                 {"id": "d", "status": "pass", "start_ms": 150, "duration_ms": 10}]
+        self.assertEqual(report.peak_concurrency(cases), 3)
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "results.json")
+            with open(path, "w") as f:
+                json.dump({"cases": cases}, f)
+            row = {"kind": "suite", "rep": 1, "start": 0.0, "end": 20.0, "rc": 0, "jobs": None, "results": path}
+            res = report.build(raw_rows(), [row] * 3, False)
+            self.assertIn("the runner's default --jobs (3 cases at once at most)", self.target(res, "suite")["detail"])
+            self.assertIs(self.target(res, "suite")["met"], True)
+
+    def test_ratio_target_is_1_25(self):
+        res = report.build(raw_rows(), [], False)
+        row = next(t for t in res["targets"] if t["name"].startswith("RmGetList"))
+        self.assertIn("1.25x", row["name"])
+        self.assertIs(row["met"], True)                # 13/12 = 1.08x and 12.5/11 = 1.14x
+        raw = raw_rows()
+        for r in raw:
+            if r["kind"] == "getlist" and r["impl"] == "rmref" and r["lockers"] == 8:
+                r["samples_ms"] = [14.0, 15.0]         # 14.5/11 = 1.32x
+        row = next(t for t in report.build(raw, [], False)["targets"] if t["name"].startswith("RmGetList"))
+        self.assertIs(row["met"], False)
+
+    def test_check_catches_a_row_judged_without_being_measured(self):
+        res = report.build(raw_rows(), [], True)
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "results.json"), "w") as f:
+                json.dump(res, f)
+            self.assertFalse([p for p in report.check(d) if "row" in p])
+            self.target(res, "ctest")["met"] = True
+            with open(os.path.join(d, "results.json"), "w") as f:
+                json.dump(res, f)
+            self.assertTrue(any("ctest row is judged without being measured" in p for p in report.check(d)))
 
 
 if __name__ == "__main__":

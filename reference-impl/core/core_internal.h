@@ -33,6 +33,8 @@ typedef struct rmref_path_set {
 int  rmref_path_set_add(rmref_path_set *s, const WCHAR *normalized);  /* 0 on OOM */
 int  rmref_path_set_contains(const rmref_path_set *s, const WCHAR *normalized);
 size_t rmref_path_set_index(const rmref_path_set *s, const WCHAR *normalized); /* SIZE_MAX if absent */
+size_t rmref_path_set_index_hashed(const rmref_path_set *s, const WCHAR *normalized, ULONG hash_folded);
+size_t rmref_path_set_put(rmref_path_set *s, const WCHAR *normalized);  /* its index; SIZE_MAX on OOM */
 /* Can this absolute path hold an 8.3 short component that GetLongPathName would expand?
  * Names Windows generates for long names always contain '~' (NAME~1.EXT); a path without
  * one is already in long form and needs no file-system lookup. */
@@ -51,6 +53,21 @@ void rmref_id_set_free(rmref_id_set *s);
 typedef struct rmref_id_cache { rmref_path_set paths; rmref_file_id *ids; unsigned char *ok; size_t cap; } rmref_id_cache;
 const rmref_file_id *rmref_id_cache_get(rmref_id_cache *c, const rmref_platform *pf, const WCHAR *normalized);
 void rmref_id_cache_free(rmref_id_cache *c);
+int  rmref_file_id_eq(const rmref_file_id *a, const rmref_file_id *b);
+
+/* ---- identities kept between calls in this process (idcache.c) ------------------------------ */
+/* The identity of a normalised path: the one kept from an earlier call, else read now (and
+ * kept when there is one). */
+DWORD rmref_idcache_lookup(const rmref_platform *pf, const WCHAR *normalized, rmref_file_id *out);
+/* The same for every path of a set at once (one lock for the kept ones): ok[i] when paths
+ * item i has an identity, in ids[i]. */
+void  rmref_idcache_lookup_set(const rmref_platform *pf, const rmref_path_set *paths, rmref_file_id *ids,
+                               unsigned char *ok);
+/* Read again now, whatever is kept; the kept entry is corrected. */
+DWORD rmref_idcache_refresh(const rmref_platform *pf, const WCHAR *normalized, rmref_file_id *out);
+/* Forget every kept identity (RmShutdown, RmRestart: files are replaced between them). */
+void  rmref_idcache_forget(const rmref_platform *pf);
+void  rmref_idcache_reset(void);     /* rmcore_reset_local_state */
 
 /* ---- blobs (blob.c): the binary format of store values ------------------------------------ */
 typedef struct rmref_wbuf { unsigned char *p; size_t len, cap; int oom; } rmref_wbuf;
@@ -85,6 +102,7 @@ typedef struct rmref_session_data {
     RM_UNIQUE_PROCESS owner;
     DWORD state;                 /* RMREF_STATE_* */
     WCHAR **files; size_t nfiles;              /* normalised, deduplicated */
+    rmref_path_set file_set;                   /* files as a set: items is files (read only) */
     unsigned char *file_kinds;                 /* per file: RMREF_KIND_* at its latest registration */
     RM_UNIQUE_PROCESS *procs; size_t nprocs;   /* deduplicated */
     WCHAR **svcs; size_t nsvcs;                /* deduplicated (case-insensitive) */

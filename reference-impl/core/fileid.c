@@ -1,7 +1,7 @@
 /* fileid.c — matching by file identity (spec §8.4): the identities of the registered files as
  * a hash set, and a per-call cache of the identities of the paths the platform reports without
  * one (images and loaded modules: many processes share the same few, so each path is looked
- * at once per RmGetList). */
+ * at once per RmGetList, and then through the identities kept between calls, idcache.c). */
 #include "core_internal.h"
 #include <stdlib.h>
 #include <string.h>
@@ -10,11 +10,6 @@ static size_t id_hash(const rmref_file_id *id)
 {
     ULONGLONG h = id->volume * 0x9E3779B97F4A7C15ull ^ id->id_low ^ (id->id_high * 0xC2B2AE3D27D4EB4Full);
     return (size_t)(h ^ (h >> 29));
-}
-
-static int id_eq(const rmref_file_id *a, const rmref_file_id *b)
-{
-    return a->volume == b->volume && a->id_low == b->id_low && a->id_high == b->id_high;
 }
 
 int rmref_id_set_add(rmref_id_set *s, const rmref_file_id *id)
@@ -47,7 +42,7 @@ int rmref_id_set_contains(const rmref_id_set *s, const rmref_file_id *id)
 {
     if (!s->count) return 0;
     for (size_t k = id_hash(id) & (s->cap - 1); s->used[k]; k = (k + 1) & (s->cap - 1))
-        if (id_eq(&s->v[k], id)) return 1;
+        if (rmref_file_id_eq(&s->v[k], id)) return 1;
     return 0;
 }
 
@@ -72,7 +67,7 @@ const rmref_file_id *rmref_id_cache_get(rmref_id_cache *c, const rmref_platform 
         }
         if (!rmref_path_set_add(&c->paths, normalized)) return NULL;
         k = c->paths.count - 1;
-        c->ok[k] = pf->file_identity(pf->ctx, normalized, &c->ids[k]) == 0;
+        c->ok[k] = rmref_idcache_lookup(pf, normalized, &c->ids[k]) == 0;
     }
     return c->ok[k] ? &c->ids[k] : NULL;
 }

@@ -32,14 +32,36 @@ static void pidset_add(pidset *s, DWORD pid)
 typedef struct scan {
     const rmref_platform *pf;
     DWORD handle;
-    rmref_path_set files;
+    const rmref_path_set *files;    /* the session's, as the store read them */
     rmref_id_set ids;           /* identities of the registered files that exist */
+    const rmref_session_data *d;
+    rmref_file_id *reg_ids;     /* per registered file, as kept (idcache.c), when reg_ok */
+    unsigned char *reg_ok;
     rmref_id_cache id_cache;    /* identities of reported paths that came without one */
     pidset pids;
     unsigned ticks;
     WCHAR path[RMREF_PATH_CHARS];
     rmref_service_facts *svcs; size_t nsvcs, svcs_cap; int svc_oom;
 } scan;
+
+/* A match by identity made with kept identities (idcache.c) is decided on what is there now:
+ * the registered files kept with that identity, and the reported path when its identity was
+ * kept too (a handle's is read from the handle, fresh), are read again. */
+static int confirm_identity_match(scan *s, const WCHAR *reported, int reported_fresh, const rmref_file_id *id)
+{
+    rmref_file_id now = *id, reg;
+    if (!reported_fresh && rmref_idcache_refresh(s->pf, reported, &now)) return 0;   /* gone since */
+    for (size_t j = 0; j < s->d->nfiles; j++) {
+        if (!s->reg_ok[j] || (!rmref_file_id_eq(&s->reg_ids[j], id) && !rmref_file_id_eq(&s->reg_ids[j], &now)))
+            continue;
+        s->reg_ok[j] = !rmref_idcache_refresh(s->pf, s->d->files[j], &reg);
+        if (!s->reg_ok[j]) continue;
+        s->reg_ids[j] = reg;                     /* what is there now counts for the rest of the call */
+        if (!rmref_id_set_add(&s->ids, &reg)) s->pids.oom = 1;
+        if (rmref_file_id_eq(&reg, &now)) return 1;
+    }
+    return 0;
+}
 
 /* A process uses a registered file when the name it uses is a registered name (the cheap
  * test, enough for most) or when it is another name of the same file: its identity is a
@@ -52,10 +74,11 @@ static int on_file_user(void *cookie, DWORD pid, const WCHAR *path, const rmref_
     if (!path || pidset_has(&s->pids, pid)) return 0;
     rmref_wcsncpy0(s->path, path, RMREF_PATH_CHARS);
     rmref_path_normalize(s->path);
-    int hit = rmref_path_set_contains(&s->files, s->path);
+    int hit = rmref_path_set_contains(s->files, s->path);
     if (!hit && s->ids.count) {
+        int fresh = id != NULL;
         if (!id) id = rmref_id_cache_get(&s->id_cache, s->pf, s->path);
-        hit = id && rmref_id_set_contains(&s->ids, id);
+        hit = id && rmref_id_set_contains(&s->ids, id) && confirm_identity_match(s, s->path, fresh, id);
     }
     if (hit) pidset_add(&s->pids, pid);
     return 0;
@@ -86,12 +109,15 @@ static DWORD find_file_users(const rmref_platform *pf, const rmref_session_data 
     }
     if (!fallback) return pf->enum_module_users(pf->ctx, on_file_user, s);
 
-    for (size_t i = 0; i < d->nfiles; i++) {
-        rmref_file_id id;
-        if (pf->file_identity(pf->ctx, d->files[i], &id)) continue;      /* nothing there now */
-        if (!rmref_id_set_add(&s->ids, &id)) return ERROR_OUTOFMEMORY;
-        if (rmref_op_cancelled(pf, s->handle)) return ERROR_CANCELLED;
-    }
+    s->d = d;
+    s->reg_ids = malloc((d->nfiles ? d->nfiles : 1) * sizeof *s->reg_ids);
+    s->reg_ok = calloc(d->nfiles ? d->nfiles : 1, 1);
+    if (!s->reg_ids || !s->reg_ok) return ERROR_OUTOFMEMORY;
+    /* kept from an earlier call, else read now (nothing there now: not matched by identity) */
+    rmref_idcache_lookup_set(pf, &d->file_set, s->reg_ids, s->reg_ok);
+    if (rmref_op_cancelled(pf, s->handle)) return ERROR_CANCELLED;
+    for (size_t i = 0; i < d->nfiles; i++)
+        if (s->reg_ok[i] && !rmref_id_set_add(&s->ids, &s->reg_ids[i])) return ERROR_OUTOFMEMORY;
     return pf->enum_file_users(pf->ctx, on_file_user, s);
 }
 
@@ -303,8 +329,7 @@ DWORD rmref_compute_list(const rmref_platform *pf, const rmref_handle_info *h,
     pf->self(pf->ctx, &me, &my_ts);
     facts_table ft = {0};
 
-    for (size_t i = 0; i < d->nfiles && !err; i++)
-        if (!rmref_path_set_add(&s.files, d->files[i])) err = ERROR_OUTOFMEMORY;
+    s.files = &d->file_set;
     if (!err && d->nfiles) {
         err = find_file_users(pf, d, &s);
         if (!err && s.pids.oom) err = ERROR_OUTOFMEMORY;
@@ -345,8 +370,9 @@ DWORD rmref_compute_list(const rmref_platform *pf, const rmref_handle_info *h,
     free(ft.v);
     free(s.pids.v);
     free(s.svcs);
-    rmref_path_set_free(&s.files);
     rmref_id_set_free(&s.ids);
+    free(s.reg_ids);
+    free(s.reg_ok);
     rmref_id_cache_free(&s.id_cache);
     if (!err && rmref_op_cancelled(pf, h->handle)) err = ERROR_CANCELLED;
     if (err) { rmref_list_free(out); return err; }

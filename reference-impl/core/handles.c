@@ -26,6 +26,7 @@ void rmcore_reset_local_state(void)
     g_slots = NULL;
     g_nslots = g_cap = 0;
     g_next = 0;
+    rmref_idcache_reset();
 }
 
 static slot *find(DWORD h)

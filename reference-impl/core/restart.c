@@ -116,7 +116,11 @@ DWORD rmcore_restart(const rmref_platform *pf, DWORD handle, DWORD flags, RM_WRI
     rmref_session_data d;
     memset(&d, 0, sizeof d);
     rmref_op_begin(pf, handle);
+    /* files are replaced between RmShutdown and RmRestart: identities are read afresh by this
+     * call and by every later one (idcache.c) */
+    rmref_idcache_forget(pf);
     err = do_restart(pf, &h, cb, &d);
+    rmref_idcache_forget(pf);
     rmref_op_end(pf, handle);
     rmref_session_data_free(&d);
     return err;

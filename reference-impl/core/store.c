@@ -131,8 +131,8 @@ static DWORD load_resources(const rmref_platform *pf, const WCHAR *key, rmref_se
         for (DWORD i = 0; i < n; i++) idx[i] = SIZE_MAX;
         for (DWORD i = 0; i < n && !rb.bad && !oom; i++)
             if ((s = rb_strdup(&rb))) {
-                oom |= !rmref_path_set_add(&files, s);
-                idx[i] = rmref_path_set_index(&files, s);
+                idx[i] = rmref_path_set_put(&files, s);
+                oom |= idx[i] == SIZE_MAX;
                 free(s);
             }
         if (files.count > kinds_cap) {
@@ -165,11 +165,12 @@ static DWORD load_resources(const rmref_platform *pf, const WCHAR *key, rmref_se
         free((void *)rb.p);
     }
     free(idx);
-    /* keep the strings, drop the hash tables */
+    /* keep the strings and the files' hash table (RmGetList matches against it); drop the
+     * services' table */
     d->files = files.items; d->nfiles = files.count;
+    d->file_set = files;
     d->file_kinds = kinds;
     d->svcs = svcs.items; d->nsvcs = svcs.count;
-    free(files.hashes); free(files.table);
     free(svcs.hashes); free(svcs.table);
     return oom ? ERROR_OUTOFMEMORY : 0;
 }
@@ -265,6 +266,7 @@ void rmref_session_data_free(rmref_session_data *d)
     for (size_t i = 0; i < d->nsvcs; i++) free(d->svcs[i]);
     for (size_t i = 0; i < d->nfilters; i++) free(d->filters[i].text);
     free(d->files); free(d->file_kinds); free(d->svcs); free(d->procs); free(d->filters); free(d->hist);
+    free(d->file_set.hashes); free(d->file_set.table);
     memset(d, 0, sizeof *d);
 }
 

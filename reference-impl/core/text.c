@@ -118,8 +118,12 @@ static int set_rehash(rmref_path_set *s, size_t cap)
 
 size_t rmref_path_set_index(const rmref_path_set *s, const WCHAR *path)
 {
+    return rmref_path_set_index_hashed(s, path, rmref_hash_folded(path));
+}
+
+size_t rmref_path_set_index_hashed(const rmref_path_set *s, const WCHAR *path, ULONG h)
+{
     if (!s->table_cap) return SIZE_MAX;
-    ULONG h = rmref_hash_folded(path);
     for (size_t j = h & (s->table_cap - 1); s->table[j]; j = (j + 1) & (s->table_cap - 1)) {
         size_t i = s->table[j] - 1;
         if (s->hashes[i] == h && !rmref_wcsicmp(s->items[i], path)) return i;
@@ -153,32 +157,39 @@ DWORD rmref_resolve_path(const rmref_platform *pf, const WCHAR *path, int long_f
 
 int rmref_path_set_add(rmref_path_set *s, const WCHAR *path)
 {
-    if (rmref_path_set_contains(s, path)) return 1;
+    return rmref_path_set_put(s, path) != SIZE_MAX;
+}
+
+size_t rmref_path_set_put(rmref_path_set *s, const WCHAR *path)
+{
+    ULONG h = rmref_hash_folded(path);
+    size_t at = rmref_path_set_index_hashed(s, path, h);
+    if (at != SIZE_MAX) return at;
     if (s->count == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 16;
         WCHAR **items = realloc(s->items, cap * sizeof *items);
-        if (!items) return 0;
+        if (!items) return SIZE_MAX;
         s->items = items;
         ULONG *hashes = realloc(s->hashes, cap * sizeof *hashes);
-        if (!hashes) return 0;
+        if (!hashes) return SIZE_MAX;
         s->hashes = hashes;
         s->cap = cap;
     }
     WCHAR *copy = rmref_wcsdup(path);
-    if (!copy) return 0;
+    if (!copy) return SIZE_MAX;
     s->items[s->count] = copy;
-    s->hashes[s->count] = rmref_hash_folded(path);
+    s->hashes[s->count] = h;
     s->count++;
     if (s->count * 2 > s->table_cap) {
         size_t cap = s->table_cap ? s->table_cap : 32;
         while (s->count * 2 > cap) cap *= 2;
-        if (!set_rehash(s, cap)) { free(copy); s->count--; return 0; }
+        if (!set_rehash(s, cap)) { free(copy); s->count--; return SIZE_MAX; }
     } else {
         size_t j = s->hashes[s->count - 1] & (s->table_cap - 1);
         while (s->table[j]) j = (j + 1) & (s->table_cap - 1);
         s->table[j] = s->count;
     }
-    return 1;
+    return s->count - 1;
 }
 
 void rmref_path_set_free(rmref_path_set *s)

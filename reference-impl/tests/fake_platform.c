@@ -523,3 +523,29 @@ DWORD fake_start(WCHAR key[RMREF_KEY_CHARS + 1])
     assert_int_equal(rmcore_start_session(&g_fake, &h, 0, key ? key : local), 0);
     return h;
 }
+
+DWORD fake_session_with(const WCHAR *a, const WCHAR *b)
+{
+    DWORD h = fake_start(NULL);
+    LPCWSTR f[] = { a, b };
+    assert_int_equal(rmcore_register_resources(&g_fake, h, b ? 2 : 1, f, 0, NULL, 0, NULL), 0);
+    return h;
+}
+
+int fake_listed(DWORD h, DWORD pid)
+{
+    RM_PROCESS_INFO v[16];
+    UINT needed, n = 16;
+    DWORD reasons;
+    assert_int_equal(rmcore_get_list(&g_fake, h, &needed, &n, v, &reasons), 0);
+    for (UINT i = 0; i < n; i++) if (v[i].Process.dwProcessId == pid) return 1;
+    return 0;
+}
+
+int fake_setup_alias(void **state)
+{
+    fake_reset();
+    W.aliases[0][0] = FAKE_LIB_LINK;
+    W.aliases[0][1] = FAKE_LIB;
+    return 0;
+}

@@ -77,5 +77,14 @@ size_t fake_store_session_count(void);
 
 /* Start a primary session; asserts success. */
 DWORD fake_start(WCHAR key[RMREF_KEY_CHARS + 1]);
+/* Two names of one file (a junction or subst drive on the way), and a cmocka setup that
+ * resets the world with FAKE_LIB_LINK as another name of FAKE_LIB. */
+#define FAKE_LIB L"C:\\lib\\common.dll"
+#define FAKE_LIB_LINK L"C:\\Link\\lib\\common.dll"
+int fake_setup_alias(void **state);
+/* A primary session with file a (and b, when not NULL) registered; asserts success. */
+DWORD fake_session_with(const WCHAR *a, const WCHAR *b);
+/* Does RmGetList on h (asserted to succeed) list pid? */
+int fake_listed(DWORD h, DWORD pid);
 
 #endif

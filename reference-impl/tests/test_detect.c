@@ -8,34 +8,11 @@
 #include <wchar.h>
 
 #define PF fake_platform()
-#define LIB L"C:\\lib\\common.dll"
-#define LIB_LINK L"C:\\Link\\lib\\common.dll"      /* another name of LIB (a junction, a subst drive) */
-
-static int setup(void **state)
-{
-    fake_reset();
-    W.aliases[0][0] = LIB_LINK;
-    W.aliases[0][1] = LIB;
-    return 0;
-}
-
-static DWORD session_with(const WCHAR *a, const WCHAR *b)
-{
-    DWORD h = fake_start(NULL);
-    LPCWSTR f[] = { a, b };
-    assert_int_equal(rmcore_register_resources(PF, h, b ? 2 : 1, f, 0, NULL, 0, NULL), 0);
-    return h;
-}
-
-static int listed(DWORD h, DWORD pid)
-{
-    RM_PROCESS_INFO v[16];
-    UINT needed, n = 16;
-    DWORD reasons;
-    assert_int_equal(rmcore_get_list(PF, h, &needed, &n, v, &reasons), 0);
-    for (UINT i = 0; i < n; i++) if (v[i].Process.dwProcessId == pid) return 1;
-    return 0;
-}
+#define LIB FAKE_LIB
+#define LIB_LINK FAKE_LIB_LINK                    /* another name of LIB */
+#define setup fake_setup_alias
+#define session_with fake_session_with
+#define listed fake_listed
 
 /* Offered: the kernel is asked once per registered file, the handle table is never walked;
  * images and modules are still enumerated. */

@@ -263,21 +263,25 @@ static DWORD enum_images_and_modules(rmref_file_user_fn fn, void *cookie)
         DWORD pid = pe.th32ProcessID;
         if (pid == 0 || pid == 4) continue;
         if (fn(cookie, 0, NULL, NULL)) { err = ERROR_CANCELLED; break; }
-        HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
-        if (h) {
-            DWORD len = RMREF_PATH_CHARS;
-            if (QueryFullProcessImageNameW(h, 0, image, &len)) fn(cookie, pid, image, NULL);
-            CloseHandle(h);
-        }
         HANDLE mods = INVALID_HANDLE_VALUE;
         for (int tries = 0; tries < 3 && mods == INVALID_HANDLE_VALUE; tries++) {
             mods = CreateToolhelp32Snapshot(TH32CS_SNAPMODULE | TH32CS_SNAPMODULE32, pid);
             if (mods == INVALID_HANDLE_VALUE && GetLastError() != ERROR_BAD_LENGTH) break;
         }
-        if (mods == INVALID_HANDLE_VALUE) continue;
         MODULEENTRY32W me = { sizeof me };
-        for (BOOL m = Module32FirstW(mods, &me); m; m = Module32NextW(mods, &me)) fn(cookie, pid, me.szExePath, NULL);
-        CloseHandle(mods);
+        BOOL listed = mods != INVALID_HANDLE_VALUE && Module32FirstW(mods, &me);
+        /* the module list starts with the image: asked apart only when the list is unreadable
+         * (a protected process, another bitness) */
+        if (!listed) {
+            HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
+            if (h) {
+                DWORD len = RMREF_PATH_CHARS;
+                if (QueryFullProcessImageNameW(h, 0, image, &len)) fn(cookie, pid, image, NULL);
+                CloseHandle(h);
+            }
+        }
+        for (BOOL m = listed; m; m = Module32NextW(mods, &me)) fn(cookie, pid, me.szExePath, NULL);
+        if (mods != INVALID_HANDLE_VALUE) CloseHandle(mods);
     }
     free(image);
     CloseHandle(snap);

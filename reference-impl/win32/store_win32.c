@@ -68,8 +68,24 @@ DWORD rmwin_store_lock(void *ctx)
     }
 }
 
+/* The session key last opened, kept open while the store lock is held: a session's load reads
+ * tens of values (one per registration batch), each an open, a query and a close otherwise.
+ * Every store call runs under the lock (the unit tests' fake platform checks it), and the lock
+ * is a mutex, held by one thread of one process at a time: so only its holder touches these,
+ * and they are closed before it lets go. */
+static HKEY g_session;
+static WCHAR g_session_name[RMREF_KEY_CHARS + 1];
+
+static void close_session(void)
+{
+    if (g_session) RegCloseKey(g_session);
+    g_session = NULL;
+    g_session_name[0] = 0;
+}
+
 void rmwin_store_unlock(void *ctx)
 {
+    close_session();
     ReleaseMutex(g_mutex);
 }
 
@@ -102,35 +118,55 @@ DWORD rmwin_store_create(void *ctx, const WCHAR *key)
 DWORD rmwin_store_delete(void *ctx, const WCHAR *key)
 {
     if (!ready()) return ERROR_WRITE_FAULT;
+    close_session();
     LONG r = RegDeleteKeyW(g_root, key);
     if (r == ERROR_FILE_NOT_FOUND) return ERROR_INVALID_HANDLE;
     return r ? ERROR_WRITE_FAULT : 0;
 }
 
-static DWORD open_session(const WCHAR *key, REGSAM access, HKEY *out)
+static DWORD open_session(const WCHAR *key, HKEY *out)
 {
     if (!ready()) return ERROR_WRITE_FAULT;
-    LONG r = RegOpenKeyExW(g_root, key, 0, access, out);
+    if (g_session && !wcscmp(g_session_name, key)) { *out = g_session; return 0; }
+    close_session();
+    if (wcslen(key) > RMREF_KEY_CHARS) return ERROR_INVALID_HANDLE;
+    LONG r = RegOpenKeyExW(g_root, key, 0, KEY_QUERY_VALUE | KEY_SET_VALUE, out);
+    if (r == ERROR_ACCESS_DENIED)       /* a caller that may only read it (its writes will fail) */
+        r = RegOpenKeyExW(g_root, key, 0, KEY_QUERY_VALUE, out);
     if (r == ERROR_FILE_NOT_FOUND) return ERROR_INVALID_HANDLE;
-    return r ? ERROR_WRITE_FAULT : 0;
+    if (r) return ERROR_WRITE_FAULT;
+    g_session = *out;
+    wcscpy(g_session_name, key);
+    return 0;
 }
+
+/* A value no bigger than this is read in one query (batches are written in pieces of at most
+ * 48 KiB, store.c); a bigger one is asked its size first. */
+#define RMWIN_READ_GUESS 65536
 
 DWORD rmwin_store_read(void *ctx, const WCHAR *key, const WCHAR *name, void **data, DWORD *size)
 {
     HKEY k;
     *data = NULL;
     *size = 0;
-    DWORD err = open_session(key, KEY_QUERY_VALUE, &k);
+    DWORD err = open_session(key, &k);
     if (err) return err;
-    DWORD type = 0, len = 0;
-    LONG r = RegQueryValueExW(k, name, NULL, &type, NULL, &len);
-    if (!r) {
-        BYTE *buf = malloc(len ? len : 1);
-        if (!buf) r = ERROR_OUTOFMEMORY;
-        else if ((r = RegQueryValueExW(k, name, NULL, &type, buf, &len))) free(buf);
-        else { *data = buf; *size = len; }
+    DWORD type = 0, len = RMWIN_READ_GUESS;
+    BYTE *buf = malloc(len);
+    LONG r = buf ? RegQueryValueExW(k, name, NULL, &type, buf, &len) : ERROR_OUTOFMEMORY;
+    if (r == ERROR_MORE_DATA) {
+        BYTE *big = realloc(buf, len ? len : 1);
+        if (!big) r = ERROR_OUTOFMEMORY;
+        else r = RegQueryValueExW(k, name, NULL, &type, buf = big, &len);
     }
-    RegCloseKey(k);
+    if (!r) {
+        BYTE *fit = realloc(buf, len ? len : 1);      /* give the unused guess back */
+        *data = fit ? fit : buf;
+        *size = len;
+    } else {
+        free(buf);
+    }
+    if (r == ERROR_KEY_DELETED) { close_session(); return ERROR_INVALID_HANDLE; }
     if (r == ERROR_FILE_NOT_FOUND || r == ERROR_OUTOFMEMORY) return (DWORD)r;
     return r ? ERROR_WRITE_FAULT : 0;
 }
@@ -138,9 +174,9 @@ DWORD rmwin_store_read(void *ctx, const WCHAR *key, const WCHAR *name, void **da
 DWORD rmwin_store_write(void *ctx, const WCHAR *key, const WCHAR *name, const void *data, DWORD size)
 {
     HKEY k;
-    DWORD err = open_session(key, KEY_SET_VALUE, &k);
+    DWORD err = open_session(key, &k);
     if (err) return err;
     LONG r = RegSetValueExW(k, name, 0, REG_BINARY, data, size);
-    RegCloseKey(k);
+    if (r == ERROR_KEY_DELETED) { close_session(); return ERROR_INVALID_HANDLE; }
     return r ? ERROR_WRITE_FAULT : 0;
 }
