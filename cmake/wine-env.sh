@@ -33,10 +33,30 @@ rmc_wine_server_start() {
 }
 
 # rmc_wine_prefix_init PREFIX: create the prefix once (null graphics driver, no crash
-# debugger). Safe to call from several processes at once.
+# debugger). Safe to call from several processes at once. With RMC_WINE_TEMPLATE set (a path),
+# the template prefix is booted once and never run in, and PREFIX is a copy of it: ~5 s of
+# copying instead of ~25 s of wineboot per prefix, for the build's prefix, each test prefix of
+# its own and each profile of the matrix. A copy is what a boot would make: nothing has run in it.
 rmc_wine_prefix_init() {
+    [ -f "$1/.rmc-ready" ] && return 0
+    if [ -n "${RMC_WINE_TEMPLATE:-}" ] && [ "$RMC_WINE_TEMPLATE" != "$1" ]; then
+        rmc_wine_prefix_init "$RMC_WINE_TEMPLATE" || return 1   # boots it (the names below are global)
+        _p=$1 _t=$RMC_WINE_TEMPLATE
+        mkdir -p "$(dirname "$_p")"
+        (
+            flock 9
+            [ -f "$_p/.rmc-ready" ] && exit 0
+            echo "rmc: creating Wine prefix $_p (a copy of $_t)" >&2
+            rm -rf "$_p" "$_p.tmp"
+            # (without the template's pointer to its server folder: each prefix makes its own)
+            if ! cp -a "$_t" "$_p.tmp" || ! rm -f "$_p.tmp/wineserver" || ! mv "$_p.tmp" "$_p"; then
+                echo "rmc: could not copy $_t to $_p" >&2
+                exit 1
+            fi
+        ) 9>"$_p.lock"
+        return
+    fi
     _p=$1
-    [ -f "$_p/.rmc-ready" ] && return 0
     mkdir -p "$_p"
     (
         flock 9

@@ -55,6 +55,37 @@ def case(res, case_id):
     raise AssertionError(f"{case_id} missing from results")
 
 
+def wine_processes_of(out, within):
+    """Under Wine: the pids of the Windows processes whose command line names the folder OUT (a
+    run's case processes carry it in --record), waiting up to WITHIN seconds for them to end.
+    Elsewhere: [] (no /proc)."""
+    if not EMULATOR or not os.path.isdir("/proc"):
+        return []
+    needle = windows_path(out).encode()
+    deadline = time.monotonic() + within
+    while True:
+        pids = []
+        for pid in os.listdir("/proc"):
+            try:
+                with open("/proc/%s/cmdline" % pid, "rb") as f:
+                    if needle in f.read():
+                        pids.append(int(pid))
+            except (OSError, ValueError):
+                continue
+        if not pids or time.monotonic() > deadline:
+            return pids
+        time.sleep(0.5)
+
+
+def end_wine_processes(pids):
+    """Ends what a failed check left behind, so no later test shares the prefix with it."""
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
 class Verdicts(unittest.TestCase):
     def test_crash_in_implementation_is_crash_with_code(self):
         out = fresh("crash")
@@ -223,10 +254,15 @@ class Outputs(unittest.TestCase):
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 start_new_session=True)
         jsonl = os.path.join(out, "results.jsonl")
+        # The hanging case runs once its record exists: the child writes it first thing, and the
+        # runner resumes the child only after putting it in its job. Killing the runner earlier
+        # (as soon as the 2 exports records are there, while it is still starting the third case)
+        # left a case process suspended outside any job in the prefix for good.
+        hang_record = os.path.join(out, "cases", "session.start_returns_key.rec")
         deadline = time.monotonic() + 120
         done = 0
-        while time.monotonic() < deadline and done < 2:
-            time.sleep(0.5)
+        while time.monotonic() < deadline and (done < 2 or not os.path.exists(hang_record)):
+            time.sleep(0.2)
             if os.path.exists(jsonl):
                 with open(jsonl, encoding="utf-8") as f:
                     done = sum(1 for line in f if '"record": "case"' in line)
@@ -236,7 +272,12 @@ class Outputs(unittest.TestCase):
         else:
             proc.kill()
         proc.wait(timeout=30)
+        left = wine_processes_of(out, within=30)
+        end_wine_processes(left)
         self.assertEqual(done, 2, "the 2 exports cases should have finished before the kill")
+        self.assertTrue(os.path.exists(hang_record), "the hanging case never ran")
+        # Its job (kill on close) ends the case process with the runner.
+        self.assertEqual(left, [], "case processes of the killed runner still running 30 s after it")
         self.assertFalse(os.path.exists(os.path.join(out, "results.json")))
         with open(jsonl, encoding="utf-8") as f:
             records = [json.loads(line) for line in f]
