@@ -183,7 +183,12 @@ static void note_leftover_services(run_state *r, case_result *cr)
     rmc_buf text = {0}, obs = {0};
     /* The suite's fixture services (this case's are removed below; other runs' by those runs)
      * are not news. */
-    if (!services_report_new(&known_services, L"rmfx-", r->o->remove_leftover_services, &text, &obs)) {
+    /* The scratch folders of every run on this machine: %TEMP%\rmconform\<run id>. */
+    WCHAR scratch_root[MAX_PATH];
+    wcscpy(scratch_root, r->scratch_dir);
+    WCHAR *last = wcsrchr(scratch_root, L'\\');
+    if (last) *last = 0;
+    if (!services_report_new(&known_services, L"rmfx-", scratch_root, r->o->remove_leftover_services, &text, &obs)) {
         buf_free(&text);
         buf_free(&obs);
         return;

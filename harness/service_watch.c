@@ -89,6 +89,16 @@ static int is_fixture_binary(const WCHAR *binary)
     return n >= m && !_wcsicmp(binary + n - m, image);
 }
 
+int service_is_suite_fixture(const WCHAR *name, const WCHAR *binary, const WCHAR *prefix, const WCHAR *scratch_root)
+{
+    if (!prefix || _wcsnicmp(name, prefix, wcslen(prefix))) return 0;
+    if (!binary[0] || is_fixture_binary(binary)) return 1;
+    /* A case may point its fixture service at a file in its scratch folder (restart.service_start_fails
+     * names an image that does not exist): still the suite's own, while that case runs beside others. */
+    size_t n = scratch_root ? wcslen(scratch_root) : 0;
+    return n && !_wcsnicmp(binary, scratch_root, n) && binary[n] == L'\\';
+}
+
 /* Inside the Windows folder (system32, SysWOW64, ... and drivers): never removed. */
 static int in_system_folders(const WCHAR *binary)
 {
@@ -100,8 +110,8 @@ static int in_system_folders(const WCHAR *binary)
     return !_wcsnicmp(binary, windows, n) && (binary[n] == L'\\' || !binary[n]);
 }
 
-int services_report_new(service_set *known_set, const WCHAR *skip_prefix, int remove, rmc_buf *message,
-                        rmc_buf *obs_json)
+int services_report_new(service_set *known_set, const WCHAR *skip_prefix, const WCHAR *scratch_root, int remove,
+                        rmc_buf *message, rmc_buf *obs_json)
 {
     if (!known_set->valid) return 0;
     service_set now;
@@ -117,10 +127,10 @@ int services_report_new(service_set *known_set, const WCHAR *skip_prefix, int re
         if (scm) service_binary(scm, name, binary, MAX_PATH);
         else binary[0] = 0;
         /* The suite's own fixture services — of this run, or of another run sharing the machine
-         * (CTest runs several at once): named rmfx-… and running the fixture program, or already
-         * being deleted by their case's clean-up (their configuration can no longer be read). */
-        if (skip_prefix && !_wcsnicmp(name, skip_prefix, wcslen(skip_prefix)) && (!binary[0] || is_fixture_binary(binary)))
-            continue;
+         * (CTest runs several at once): named rmfx-… and running the fixture program, or a file
+         * in the suite's scratch folders, or already being deleted by their case's clean-up
+         * (their configuration can no longer be read). */
+        if (service_is_suite_fixture(name, binary, skip_prefix, scratch_root)) continue;
         const char *fate = "left in place (--remove-leftover-services removes it)";
         int removed = 0;
         if (in_system_folders(binary)) fate = "left in place (its binary is in the system folders)";
