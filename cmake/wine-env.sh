@@ -20,16 +20,38 @@ rmc_wine_server_start() {
     # The server's socket: <tmp>/wine-<random>/server-<dev>-<inode of the prefix>/socket on
     # Debian's Wine 8 (/tmp/.wine-<uid>/... upstream).
     _id=server-$(stat -L -c %D "$WINEPREFIX" 2>/dev/null)-$(printf %x "$(stat -L -c %i "$WINEPREFIX" 2>/dev/null || echo 0)")
+    rmc_wine_server_running && return 0
+    # One starter at a time per prefix. Debian's Wine 8 gives each server a folder of its own
+    # (/tmp/wine-<random>, named in $WINEPREFIX/wineserver), so its lock file no longer stops a
+    # second server: two Wine programs started at the same moment with no server running each
+    # start one, and the prefix then has two worlds (two services.exe, each half of the tests'
+    # processes talking to one of them). Seen in a clean-clone CI run under CTest -j6: two server
+    # folders for the build's prefix made 3 ms apart, then runner tests that ended with no
+    # results or hung. `rmc_wine_server_start` is the one way the project starts a server (the
+    # CTest emulator wine-run calls it before every program), so a lock here serialises them.
+    (
+        flock 8
+        rmc_wine_server_running && exit 0
+        # Persistent for 5 min after the last client, not 5 s: the socket check races with a
+        # server that is about to exit, and a server (and session processes) started by the next
+        # program instead would hold that program's pipes for as long as other tests keep the
+        # server busy (seen twice in CI: a runner test's `wine` "hung" 300 s after the runner had
+        # ended). `./rmc test|conform|bench` stop the server when they finish.
+        # (8>&-: the server and the session processes must not inherit the lock and hold it)
+        wineserver -p300 </dev/null >/dev/null 2>&1 8>&- || true
+        # The next starter must see this server: wait (up to 10 s) until its socket exists.
+        _n=0
+        while ! rmc_wine_server_running && [ $_n -lt 100 ]; do sleep 0.1; _n=$((_n + 1)); done
+        wine cmd.exe /c exit </dev/null >/dev/null 2>&1 8>&- || true
+    ) 8>"$WINEPREFIX.server-lock"
+}
+
+# rmc_wine_server_running: whether the prefix's server socket exists ($_id set by the caller).
+rmc_wine_server_running() {
     for _sock in /tmp/wine-*/"$_id"/socket "/tmp/.wine-$(id -u)/$_id/socket"; do
         [ -S "$_sock" ] && return 0
     done
-    # Persistent for 5 min after the last client, not 5 s: the socket check above races with a
-    # server that is about to exit, and a server (and session processes) started by the next
-    # program instead would hold that program's pipes for as long as other tests keep the server
-    # busy (seen twice in CI: a runner test's `wine` "hung" 300 s after the runner had ended).
-    # `./rmc test|conform|bench` stop the server when they finish.
-    wineserver -p300 </dev/null >/dev/null 2>&1 || true
-    wine cmd.exe /c exit </dev/null >/dev/null 2>&1 || true
+    return 1
 }
 
 # rmc_wine_prefix_init PREFIX: create the prefix once (null graphics driver, no crash
