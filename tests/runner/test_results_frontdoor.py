@@ -49,6 +49,18 @@ class FrontDoorGate(unittest.TestCase):
         self.assertIn("did not finish within 10 s", out)
         self.assertIn("incomplete run", out)
 
+    def test_a_run_stopped_before_it_wrote_anything_fails_the_gate(self):
+        # 1 s is less than the runner's start-up (Wine, then the fixtures' preflight), so the run
+        # is stopped before it writes results: still an incomplete run, exit 1 (not "did not
+        # run", exit 2). On a machine fast enough to write them first, the gate's own
+        # incomplete-run check gives the same verdict.
+        p, out = conform("stopped", os.path.join(BIN, "testdlls", "rmt_hang.dll"),
+                         "--case", "session.start_returns_key", "--timeout", "300", limit=1)
+        self.assertEqual(p.returncode, 1, out)
+        self.assertIn("did not finish within 1 s", out)
+        self.assertIn("incomplete run", out)
+        self.assertIn("rmc: gate FAILED", out)
+
 
 if __name__ == "__main__":
     unittest.main()
