@@ -46,10 +46,105 @@ rmc_wine_server_start() {
     ) 8>"$WINEPREFIX.server-lock"
 }
 
-# rmc_wine_server_running: whether the prefix's server socket exists ($_id set by the caller).
+# rmc_wine_server_pid: the process id of the prefix's wineserver (the oldest whose environment
+# names $WINEPREFIX), or nothing. Call after rmc_wine_env.
+rmc_wine_server_pid() {
+    for _p in $(pgrep -x -d ' ' wineserver64 2>/dev/null; pgrep -x -d ' ' wineserver 2>/dev/null); do
+        rmc_process_alive "$_p" || continue
+        tr '\0' '\n' <"/proc/$_p/environ" 2>/dev/null | grep -qxF "WINEPREFIX=$WINEPREFIX" && { echo "$_p"; return 0; }
+    done
+    return 0
+}
+
+# rmc_process_alive PID: whether the process runs (a zombie does not: a daemon such as the
+# wineserver is reparented to an init that may not reap it for a long while).
+rmc_process_alive() {
+    _stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    _state=${_stat##*) }
+    case ${_state%% *} in Z|X|x|"") return 1;; esac
+    return 0
+}
+
+# rmc_process_started PID: when the process started (clock ticks since boot), or nothing.
+rmc_process_started() {
+    _stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+    # shellcheck disable=SC2086  # split into the fields after the command name
+    set -- ${_stat##*) }
+    eval "echo \${20}"
+}
+
+# rmc_wine_kill_orphans: after this prefix's server died, end the Windows programs it served,
+# which otherwise stay blocked for good: every Wine program of $WINEPREFIX that started before
+# the prefix's current server (all of them when none runs).
+rmc_wine_kill_orphans() {
+    _live=$(rmc_wine_server_pid)
+    _since=${_live:+$(rmc_process_started "$_live")}
+    for _d in /proc/[0-9]*; do
+        _p=${_d#/proc/}
+        # (Windows programs run in Wine's loader, wine64 or wine-preloader; not the server)
+        case $(readlink "$_d/exe" 2>/dev/null) in */wineserver*) continue;; */wine*) ;; *) continue;; esac
+        tr '\0' '\n' <"$_d/environ" 2>/dev/null | grep -qxF "WINEPREFIX=$WINEPREFIX" || continue
+        _t=$(rmc_process_started "$_p")
+        if [ -z "$_since" ] || { [ -n "$_t" ] && [ "$_t" -lt "$_since" ]; }; then kill -9 "$_p" 2>/dev/null; fi
+    done
+    return 0
+}
+
+# rmc_wine_run_watched ARGS...: `wine ARGS...` in this prefix, watched: Wine 8's wineserver
+# sometimes crashes (SIGSEGV, seen under the tests' load: docs/wine-notes.md), and the
+# programs it served then either end at once, with exit code 0 and their work half done, or
+# hang for good (a test waited 600 s for one). When the server ends while the program runs,
+# the program is stopped (after 2 s of grace), this says so on stderr, creates the file
+# $RMC_WINE_SERVER_DIED_FILE when that is set (the callers' cue to run it again), and returns
+# 125 whatever the program returned. Otherwise it returns the program's exit code. TERM, INT
+# and HUP are passed on to the program. Call after rmc_wine_server_start.
+rmc_wine_run_watched() {
+    _server=$(rmc_wine_server_pid)
+    # Its socket, in its working folder: a crashing server removes it before it exits, so a
+    # program that ends at once because of the crash is not mistaken for one that just ended.
+    _sock=${_server:+$(readlink "/proc/$_server/cwd" 2>/dev/null)/socket}
+    exec 3<&0
+    wine "$@" <&3 3<&- &
+    _prog=$!
+    exec 3<&-
+    trap 'kill -TERM $_prog 2>/dev/null' TERM INT HUP
+    if [ -n "$_server" ]; then
+        (
+            while kill -0 "$_prog" 2>/dev/null; do
+                if ! rmc_process_alive "$_server" || [ ! -S "$_sock" ]; then
+                    sleep 2
+                    kill -9 "$_prog" 2>/dev/null
+                    exit 0
+                fi
+                sleep 1
+            done
+        ) </dev/null >/dev/null 2>&1 &
+        _watch=$!
+    fi
+    # (wait returns early when a trapped signal arrives: wait again until the program ended)
+    while :; do
+        wait "$_prog"
+        _rc=$?
+        kill -0 "$_prog" 2>/dev/null || break
+    done
+    [ -z "${_watch:-}" ] || kill "$_watch" 2>/dev/null
+    trap - TERM INT HUP
+    if [ -n "$_server" ] && { ! rmc_process_alive "$_server" || [ ! -S "$_sock" ]; }; then
+        echo "rmc: the wineserver of $WINEPREFIX (pid $_server) ended while this program ran (exit code $_rc): Wine's server crashed; the program's run does not count" >&2
+        [ -z "${RMC_WINE_SERVER_DIED_FILE:-}" ] || : >"$RMC_WINE_SERVER_DIED_FILE"
+        rmc_wine_kill_orphans
+        return 125
+    fi
+    return "$_rc"
+}
+
+# rmc_wine_server_running: whether the prefix's server runs: its socket exists ($_id set by the
+# caller) and a live wineserver names the prefix. (A server killed with SIGKILL leaves its socket
+# behind; trusting that file, nobody started a server under the lock any more, and the first
+# program started one of its own.)
 rmc_wine_server_running() {
     for _sock in /tmp/wine-*/"$_id"/socket "/tmp/.wine-$(id -u)/$_id/socket"; do
-        [ -S "$_sock" ] && return 0
+        [ -S "$_sock" ] && [ -n "$(rmc_wine_server_pid)" ] && return 0
     done
     return 1
 }

@@ -25,12 +25,19 @@ fi
 rmc_wine_env "$prefix"
 rmc_wine_server_start
 trap 'wineserver -k >/dev/null 2>&1 || true' EXIT
-rm -rf "$work/results"   # a results.json of an earlier run must not answer for this one
-set +e
-# shellcheck disable=SC2086
-wine "$bin/rmconform.exe" --dll "$bin/rmref.dll" $os_args --jobs "${RMC_PROFILE_JOBS:-2}" --quiet --out "$work/results"
-rc=$?
-set -e
+# Watched (cmake/wine-env.sh): when Wine's server crashes under the run (exit 125), the run does
+# not count; it is run once more, from scratch, and that run's verdicts are the test's.
+for attempt in 1 2; do
+    rm -rf "$work/results"   # a results.json of an earlier run must not answer for this one
+    set +e
+    # shellcheck disable=SC2086
+    rmc_wine_run_watched "$bin/rmconform.exe" --dll "$bin/rmref.dll" $os_args --jobs "${RMC_PROFILE_JOBS:-2}" --quiet --out "$work/results"
+    rc=$?
+    set -e
+    if [ $rc != 125 ] || [ $attempt = 2 ]; then break; fi
+    echo "run_profile: Wine's server crashed during the run; running the suite again" >&2
+    rmc_wine_server_start
+done
 if [ "$profile" != default ]; then
     detected=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['os']['detected'])" "$work/results/results.json")
     if [ "$detected" != "$profile" ]; then
@@ -38,4 +45,4 @@ if [ "$profile" != default ]; then
         exit 1
     fi
 fi
-exit $rc
+exit "$rc"

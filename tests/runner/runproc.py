@@ -8,7 +8,9 @@ and the test would wait for that process instead of the program (seen in CI as a
 A program that does not end in time is a test failure that says where it stood: what it had
 printed, and which Windows processes were alive (a clean-clone CI run had two runner tests hang
 for 300 and 600 s with nothing to go on but Python's TimeoutExpired)."""
+import os
 import subprocess
+import sys
 import tempfile
 
 
@@ -40,14 +42,38 @@ def _wine_processes():
 
 
 def run_program(cmd, timeout, env=None):
+    """Runs cmd; when Wine's server crashed under it (wine-run's watcher says so through
+    RMC_WINE_SERVER_DIED_FILE: cmake/wine-env.sh), runs it once more and says so on stderr. The
+    program's verdicts then come from the second run as a whole."""
+    with tempfile.TemporaryDirectory() as tmp:
+        died = os.path.join(tmp, "wineserver-died")
+        env = dict(os.environ if env is None else env, RMC_WINE_SERVER_DIED_FILE=died)
+        p = _run_once(cmd, timeout, env)
+        if os.path.exists(died):
+            os.remove(died)
+            sys.stderr.write("runproc: Wine's server crashed while %s ran (%s); running it again\n"
+                             % (os.path.basename(cmd[min(1, len(cmd) - 1)]), p.stderr.strip().splitlines()[-1:]))
+            p = _run_once(cmd, timeout, env)
+            if os.path.exists(died):
+                raise ProgramHung("Wine's server crashed twice while %s ran:\n%s" % (" ".join(cmd), p.stderr[-3000:]))
+        return p
+
+
+def _run_once(cmd, timeout, env):
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env)
         try:
             code = proc.wait(timeout)
         except subprocess.TimeoutExpired:
             procs = _wine_processes()   # before the kill: what the program was waiting for
-            proc.kill()
-            proc.wait()
+            # TERM first: wine-run passes it on to the Windows program (SIGKILL would leave that
+            # running without its parent).
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
             out.seek(0)
             err.seek(0)
             raise ProgramHung("%s did not end within %s s\n--- its stdout (last 3000 characters):\n%s\n"
