@@ -111,6 +111,8 @@ rmc_wine_run_watched() {
     if [ -n "$_server" ]; then
         (
             while kill -0 "$_prog" 2>/dev/null; do
+                # Whoever killed this shell outright (SIGKILL, a CTest timeout) meant the program.
+                if ! kill -0 $$ 2>/dev/null; then kill -9 "$_prog" 2>/dev/null; exit 0; fi
                 if ! rmc_process_alive "$_server" || [ ! -S "$_sock" ]; then
                     sleep 2
                     kill -9 "$_prog" 2>/dev/null
