@@ -152,7 +152,8 @@ rmc_wine_server_running() {
 }
 
 # rmc_wine_prefix_init PREFIX: create the prefix once (null graphics driver, no crash
-# debugger). Safe to call from several processes at once. With RMC_WINE_TEMPLATE set (a path),
+# debugger); RMC_WINE_QUIET set: without saying so (the CTest emulator, whose stderr is the
+# program's). Safe to call from several processes at once. With RMC_WINE_TEMPLATE set (a path),
 # the template prefix is booted once and never run in, and PREFIX is a copy of it: ~5 s of
 # copying instead of ~25 s of wineboot per prefix, for the build's prefix, each test prefix of
 # its own and each profile of the matrix. A copy is what a boot would make: nothing has run in it.
@@ -165,7 +166,7 @@ rmc_wine_prefix_init() {
         (
             flock 9
             [ -f "$_p/.rmc-ready" ] && exit 0
-            echo "rmc: creating Wine prefix $_p (a copy of $_t)" >&2
+            [ -n "${RMC_WINE_QUIET:-}" ] || echo "rmc: creating Wine prefix $_p (a copy of $_t)" >&2
             rm -rf "$_p" "$_p.tmp"
             # (without the template's pointer to its server folder: each prefix makes its own)
             if ! cp -a "$_t" "$_p.tmp" || ! rm -f "$_p.tmp/wineserver" || ! mv "$_p.tmp" "$_p"; then
@@ -181,7 +182,7 @@ rmc_wine_prefix_init() {
         flock 9
         [ -f "$_p/.rmc-ready" ] && exit 0
         rmc_wine_env "$_p"
-        echo "rmc: creating Wine prefix $_p" >&2
+        [ -n "${RMC_WINE_QUIET:-}" ] || echo "rmc: creating Wine prefix $_p" >&2
         wineboot -i >/dev/null 2>&1 || { echo "rmc: wineboot failed for $_p" >&2; exit 1; }
         # Windows without a display: top-level windows exist, messages are delivered.
         wine reg add 'HKCU\Software\Wine\Drivers' /v Graphics /d null /f >/dev/null 2>&1
