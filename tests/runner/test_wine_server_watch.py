@@ -134,6 +134,48 @@ class ServerCrash(unittest.TestCase):
         self.assertIn("-p300", servers[0])
 
 
+    def test_conform_makes_a_crashed_run_again_then_fails_the_gate(self):
+        # ./rmc conform runs watched too: the run under a crashed server is made again, and when
+        # the server crashes again the run does not count and the gate fails (exit 1), naming it.
+        root = os.environ.get("RMC_ROOT", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+        reports = os.path.join(WORK, "conform")
+        shutil.rmtree(reports, ignore_errors=True)
+        env = dict(os.environ, RMC_REF_DLL=os.path.join(BIN, "testdlls", "rmt_hang.dll"), RMC_REPORTS=reports,
+                   RMC_NO_BUILD="1", RMC_KEEP_WINESERVER="1")
+        log_path = os.path.join(WORK, "conform.log")
+        with open(log_path, "w") as log:
+            p = subprocess.Popen([os.path.join(root, "rmc"), "conform", "--", "--case", "session.start_returns_key",
+                                  "--timeout", "300"], stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                 env=env, start_new_session=True)
+        try:
+            for attempt in (1, 2):
+                # The runner's lines reach rmc's output as they come (they once sat in a pipe
+                # buffer until the run ended), so the run's start shows while the case hangs.
+                deadline, started = time.monotonic() + 90, False
+                while time.monotonic() < deadline and p.poll() is None and not started:
+                    time.sleep(0.2)
+                    with open(log_path, encoding="utf-8", errors="replace") as f:
+                        started = f.read().count("results in ") >= attempt
+                self.assertTrue(started, "attempt %d: the runner's 'results in' line never reached rmc's output" % attempt)
+                time.sleep(1)
+                for pid, name in prefix_processes(PREFIX).items():
+                    if name.startswith("wineserver") and os.path.exists("/proc/%d/exe" % pid):
+                        os.kill(pid, signal.SIGSEGV)
+            code = p.wait(240)
+        finally:
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+        with open(log_path, encoding="utf-8", errors="replace") as f:
+            out = f.read()
+        self.assertEqual(code, 1, out[-4000:])
+        self.assertIn("Wine's server crashed during the run against rmt_hang.dll", out)
+        self.assertIn("making the run again", out)
+        self.assertIn("crashed again during the run against rmt_hang.dll: its results do not count", out)
+        self.assertIn("rmt_hang.dll: incomplete run (Wine's server crashed during both attempts)", out)
+        self.assertIn("rmc: gate FAILED", out)
+
+
 class RunAgain(unittest.TestCase):
     """runproc.run_program runs a program again when the watcher flagged a crash, once."""
 
