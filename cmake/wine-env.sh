@@ -46,8 +46,8 @@ rmc_wine_server_start() {
     ) 8>"$WINEPREFIX.server-lock"
 }
 
-# rmc_wine_server_pid: the process id of the prefix's wineserver (the oldest whose environment
-# names $WINEPREFIX), or nothing. Call after rmc_wine_env.
+# rmc_wine_server_pid: the process id of the prefix's wineserver (the live one, lowest pid
+# first, whose environment names $WINEPREFIX), or nothing. Call after rmc_wine_env.
 rmc_wine_server_pid() {
     for _p in $(pgrep -x -d ' ' wineserver64 2>/dev/null; pgrep -x -d ' ' wineserver 2>/dev/null); do
         rmc_process_alive "$_p" || continue

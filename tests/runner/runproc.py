@@ -18,6 +18,18 @@ class ProgramHung(AssertionError):
     pass
 
 
+def wine_prefix_of(pid):
+    """The WINEPREFIX in a process's environment, or None (none, or the process is gone)."""
+    try:
+        with open("/proc/%s/environ" % pid, "rb") as f:
+            for var in f.read().split(b"\0"):
+                if var.startswith(b"WINEPREFIX="):
+                    return var[11:].decode("utf-8", "replace")
+    except OSError:
+        pass
+    return None
+
+
 def _wine_processes():
     try:
         ps = subprocess.run(["ps", "-eo", "pid,ppid,etimes,stat,args"], stdout=subprocess.PIPE,
@@ -29,15 +41,7 @@ def _wine_processes():
     for line in lines[1:]:
         if ".exe" not in line.lower() and "wineserver" not in line and "wine-run" not in line:
             continue
-        prefix = "?"
-        try:
-            with open("/proc/%s/environ" % line.split()[0], "rb") as f:
-                for var in f.read().split(b"\0"):
-                    if var.startswith(b"WINEPREFIX="):
-                        prefix = var[11:].decode("utf-8", "replace")
-        except OSError:
-            pass
-        keep.append("%s   [%s]" % (line, prefix))
+        keep.append("%s   [%s]" % (line, wine_prefix_of(line.split()[0]) or "?"))
     return "\n".join(lines[:1] + keep)
 
 

@@ -26,12 +26,9 @@ def prefix_processes(prefix):
     """The processes whose environment names this Wine prefix, as {pid: command name}."""
     found = {}
     for d in os.listdir("/proc"):
-        if not d.isdigit():
+        if not d.isdigit() or runproc.wine_prefix_of(d) != prefix:
             continue
         try:
-            with open("/proc/%s/environ" % d, "rb") as f:
-                if ("WINEPREFIX=%s" % prefix).encode() not in f.read().split(b"\0"):
-                    continue
             with open("/proc/%s/comm" % d) as f:
                 found[int(d)] = f.read().strip()
         except OSError:
