@@ -38,12 +38,29 @@ rmc_wine_server_start() {
         # server busy (seen twice in CI: a runner test's `wine` "hung" 300 s after the runner had
         # ended). `./rmc test|conform|bench` stop the server when they finish.
         # (8>&-: the server and the session processes must not inherit the lock and hold it)
-        wineserver -p300 </dev/null >/dev/null 2>&1 8>&- || true
+        # Its stderr goes to the prefix's server log (rmc_wine_server_log): what it says when it
+        # ends a client for a protocol error, which rmc_wine_run_watched reads.
+        wineserver -p300 </dev/null >/dev/null 2>>"$(rmc_wine_server_log)" 8>&- || true
         # The next starter must see this server: wait (up to 10 s) until its socket exists.
         _n=0
         while ! rmc_wine_server_running && [ $_n -lt 100 ]; do sleep 0.1; _n=$((_n + 1)); done
         wine cmd.exe /c exit </dev/null >/dev/null 2>&1 8>&- || true
     ) 8>"$WINEPREFIX.server-lock"
+}
+
+# rmc_wine_server_log: the file the prefix's server writes its complaints to (beside the prefix,
+# like its locks; kept across server starts). Call after rmc_wine_env.
+rmc_wine_server_log() {
+    echo "$WINEPREFIX.server-log"
+}
+
+# rmc_wine_protocol_errors FROM: the "Protocol error" lines of the server log from byte FROM on.
+# Wine's server ends a client thread it cannot understand with exit code 1 and such a line
+# (server/request.c, fatal_protocol_error); when that thread is a program's main thread, the
+# program ends with code 1 and its work half done. Seen once in CI: a runner ended with exit code
+# 1 before it wrote any results.
+rmc_wine_protocol_errors() {
+    tail -c +"$1" "$(rmc_wine_server_log)" 2>/dev/null | grep "Protocol error" | head -n 3
 }
 
 # rmc_wine_server_pid: the process id of the prefix's wineserver (the live one, lowest pid
@@ -93,7 +110,9 @@ rmc_wine_kill_orphans() {
 # rmc_wine_run_watched ARGS...: `wine ARGS...` in this prefix, watched: Wine 8's wineserver
 # sometimes crashes (SIGSEGV, seen under the tests' load: docs/wine-notes.md), and the
 # programs it served then either end at once, with exit code 0 and their work half done, or
-# hang for good (a test waited 600 s for one). When the server ends while the program runs,
+# hang for good (a test waited 600 s for one); and it sometimes ends a client thread for a
+# "protocol error" (rmc_wine_protocol_errors), which ends a program with exit code 1 when it is
+# its main thread. When the server ends, or logs a protocol error, while the program runs,
 # the program is stopped (after 2 s of grace), this says so on stderr, creates the file
 # $RMC_WINE_SERVER_DIED_FILE when that is set (the callers' cue to run it again), and returns
 # 125 whatever the program returned. Otherwise it returns the program's exit code. TERM, INT
@@ -103,6 +122,8 @@ rmc_wine_run_watched() {
     # Its socket, in its working folder: a crashing server removes it before it exits, so a
     # program that ends at once because of the crash is not mistaken for one that just ended.
     _sock=${_server:+$(readlink "/proc/$_server/cwd" 2>/dev/null)/socket}
+    # What the server says from now on (rmc_wine_protocol_errors).
+    _log_from=$(($(wc -c <"$(rmc_wine_server_log)" 2>/dev/null || echo 0) + 1))
     exec 3<&0
     wine "$@" <&3 3<&- &
     _prog=$!
@@ -113,7 +134,8 @@ rmc_wine_run_watched() {
             while kill -0 "$_prog" 2>/dev/null; do
                 # Whoever killed this shell outright (SIGKILL, a CTest timeout) meant the program.
                 if ! kill -0 $$ 2>/dev/null; then kill -9 "$_prog" 2>/dev/null; exit 0; fi
-                if ! rmc_process_alive "$_server" || [ ! -S "$_sock" ]; then
+                if ! rmc_process_alive "$_server" || [ ! -S "$_sock" ] \
+                        || [ -n "$(rmc_wine_protocol_errors "$_log_from")" ]; then
                     sleep 2
                     kill -9 "$_prog" 2>/dev/null
                     exit 0
@@ -135,6 +157,12 @@ rmc_wine_run_watched() {
         echo "rmc: the wineserver of $WINEPREFIX (pid $_server) ended while this program ran (exit code $_rc): Wine's server crashed; the program's run does not count" >&2
         [ -z "${RMC_WINE_SERVER_DIED_FILE:-}" ] || : >"$RMC_WINE_SERVER_DIED_FILE"
         rmc_wine_kill_orphans
+        return 125
+    fi
+    _errors=$(rmc_wine_protocol_errors "$_log_from")
+    if [ -n "$_errors" ]; then
+        echo "rmc: the wineserver of $WINEPREFIX ended a thread of this run for a protocol error (exit code $_rc), a fault of Wine's, not the program's: the program's run does not count; the server said: $(echo "$_errors" | tr '\n' ' ')" >&2
+        [ -z "${RMC_WINE_SERVER_DIED_FILE:-}" ] || : >"$RMC_WINE_SERVER_DIED_FILE"
         return 125
     fi
     return "$_rc"

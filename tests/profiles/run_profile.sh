@@ -35,7 +35,7 @@ for attempt in 1 2; do
     rc=$?
     set -e
     if [ $rc != 125 ] || [ $attempt = 2 ]; then break; fi
-    echo "run_profile: Wine's server crashed during the run; running the suite again" >&2
+    echo "run_profile: Wine's server failed during the run (the line above says how); running the suite again" >&2
     rmc_wine_server_start
 done
 if [ "$profile" != default ]; then

@@ -46,7 +46,8 @@ def _wine_processes():
 
 
 def run_program(cmd, timeout, env=None):
-    """Runs cmd; when Wine's server crashed under it (wine-run's watcher says so through
+    """Runs cmd; when Wine's server failed under it (crashed, or ended a thread for a protocol error;
+    wine-run's watcher says so through
     RMC_WINE_SERVER_DIED_FILE: cmake/wine-env.sh), runs it once more and says so on stderr. The
     program's verdicts then come from the second run as a whole."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -55,11 +56,11 @@ def run_program(cmd, timeout, env=None):
         p = _run_once(cmd, timeout, env)
         if os.path.exists(died):
             os.remove(died)
-            sys.stderr.write("runproc: Wine's server crashed while %s ran (%s); running it again\n"
+            sys.stderr.write("runproc: Wine's server failed while %s ran (%s); running it again\n"
                              % (os.path.basename(cmd[min(1, len(cmd) - 1)]), p.stderr.strip().splitlines()[-1:]))
             p = _run_once(cmd, timeout, env)
             if os.path.exists(died):
-                raise ProgramHung("Wine's server crashed twice while %s ran:\n%s" % (" ".join(cmd), p.stderr[-3000:]))
+                raise ProgramHung("Wine's server failed twice while %s ran:\n%s" % (" ".join(cmd), p.stderr[-3000:]))
         return p
 
 

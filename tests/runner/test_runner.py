@@ -25,8 +25,15 @@ def run(*args, timeout=300):
     return run_env(None, *args, timeout=timeout)
 
 
+# The last run's process, so a test that finds no results says what that run printed (a CI run
+# once failed with a bare FileNotFoundError and nothing else to go on).
+_last_run = [None]
+
+
 def run_env(env, *args, timeout=300):
-    return run_program(([EMULATOR] if EMULATOR else []) + [RUNNER] + list(args), timeout, env)
+    p = run_program(([EMULATOR] if EMULATOR else []) + [RUNNER] + list(args), timeout, env)
+    _last_run[0] = p
+    return p
 
 
 def windows_path(path):
@@ -44,7 +51,14 @@ def fresh(name):
 
 
 def results(out):
-    with open(os.path.join(out, "results.json"), encoding="utf-8") as f:
+    path = os.path.join(out, "results.json")
+    if not os.path.exists(path):
+        p = _last_run[0]
+        raise AssertionError("no results.json in %s%s" % (out, "" if p is None else (
+            "; the last run (%s) ended with exit code %s\n--- stdout:\n%s\n--- stderr:\n%s\n--- files there: %s" % (
+                " ".join(p.args), p.returncode, p.stdout[-3000:], p.stderr[-3000:],
+                sorted(os.listdir(out)) if os.path.isdir(out) else "(no folder)"))))
+    with open(path, encoding="utf-8") as f:
         return json.load(f)
 
 

@@ -57,6 +57,14 @@ class ServerCrash(unittest.TestCase):
     def crash_a_run(self):
         """Starts a run that hangs, crashes its server; returns (seconds until the run ended,
         its exit code, its stderr, whether the watcher flagged the crash)."""
+        def crash(servers):
+            for pid in servers:
+                os.kill(pid, signal.SIGSEGV)   # what Wine's crash looks like from outside
+        return self.disturb_a_run(crash)
+
+    def disturb_a_run(self, disturb):
+        """Starts a run that hangs, calls disturb(the prefix's server pids) once it runs; returns
+        (seconds until the run ended, its exit code, its stderr, whether the watcher flagged it)."""
         out = os.path.join(WORK, "crash")
         shutil.rmtree(out, ignore_errors=True)
         os.makedirs(out)
@@ -77,8 +85,7 @@ class ServerCrash(unittest.TestCase):
                 servers = [pid for pid, name in prefix_processes(PREFIX).items()
                            if name.startswith("wineserver") and os.path.exists("/proc/%d/exe" % pid)]
                 self.assertTrue(servers, "no wineserver for %s" % PREFIX)
-                for pid in servers:
-                    os.kill(pid, signal.SIGSEGV)   # what Wine's crash looks like from outside
+                disturb(servers)
                 killed_at = time.monotonic()
                 code = p.wait(60)
                 took = time.monotonic() - killed_at
@@ -101,6 +108,29 @@ class ServerCrash(unittest.TestCase):
         # would stay blocked for good: none is left.
         left = {pid: name for pid, name in prefix_processes(PREFIX).items() if is_wine_program(pid)}
         self.assertEqual(left, {}, text)
+
+    def test_the_server_s_complaints_go_to_its_log(self):
+        # Without a log, a client the server ended for a protocol error (exit code 1) is a
+        # mystery: a CI run once showed only a runner that ended with 1 and no results.
+        p = runproc.run_program([EMULATOR, os.path.join(BIN, "rmconform.exe"), "--list"], 120)
+        self.assertEqual(p.returncode, 0, p.stderr[-2000:])
+        servers = [pid for pid, name in prefix_processes(PREFIX).items()
+                   if name.startswith("wineserver") and os.path.exists("/proc/%d/exe" % pid)]
+        self.assertEqual(len(servers), 1, servers)
+        self.assertEqual(os.readlink("/proc/%d/fd/2" % servers[0]), PREFIX + ".server-log")
+
+    def test_a_protocol_error_stops_the_run_and_names_it(self):
+        # The server ends a client thread it cannot understand with exit code 1 and a line on its
+        # stderr (Wine's server/request.c). The line is written here as the server would.
+        def protocol_error(servers):
+            with open(PREFIX + ".server-log", "a") as log:
+                log.write("Protocol error:0123: simulated by the test\n")
+        took, code, text, flagged = self.disturb_a_run(protocol_error)
+        self.assertLess(took, 15, text)
+        self.assertEqual(code, 125, text)
+        self.assertIn("ended a thread of this run for a protocol error", text)
+        self.assertIn("Protocol error:0123: simulated by the test", text)
+        self.assertTrue(flagged, text)
 
     def test_the_next_program_gets_a_new_server(self):
         # After the crash the prefix still works: wine-run starts a server again.
@@ -166,10 +196,10 @@ class ServerCrash(unittest.TestCase):
         with open(log_path, encoding="utf-8", errors="replace") as f:
             out = f.read()
         self.assertEqual(code, 1, out[-4000:])
-        self.assertIn("Wine's server crashed during the run against rmt_hang.dll", out)
+        self.assertIn("Wine's server failed during the run against rmt_hang.dll", out)
         self.assertIn("making the run again", out)
-        self.assertIn("crashed again during the run against rmt_hang.dll: its results do not count", out)
-        self.assertIn("rmt_hang.dll: incomplete run (Wine's server crashed during both attempts)", out)
+        self.assertIn("failed again during the run against rmt_hang.dll: its results do not count", out)
+        self.assertIn("rmt_hang.dll: incomplete run (Wine's server failed during both attempts)", out)
         self.assertIn("rmc: gate FAILED", out)
 
 
@@ -196,7 +226,7 @@ class RunAgain(unittest.TestCase):
         prog, _ = self.script(': >"$RMC_WINE_SERVER_DIED_FILE"; exit 137\n')
         with self.assertRaises(runproc.ProgramHung) as ctx:
             runproc.run_program([prog], 30)
-        self.assertIn("crashed twice", str(ctx.exception))
+        self.assertIn("failed twice", str(ctx.exception))
 
     def test_no_crash_no_second_run(self):
         prog, _ = self.script('if [ -f "$0.ran" ]; then echo again; exit 3; fi; : >"$0.ran"; echo once; exit 5\n')
