@@ -64,10 +64,13 @@ rmc_wine_protocol_errors() {
 }
 
 # rmc_wine_server_pid: the process id of the prefix's wineserver (the live one, lowest pid
-# first, whose environment names $WINEPREFIX), or nothing. Call after rmc_wine_env.
+# first, whose environment names $WINEPREFIX), or nothing. Call after rmc_wine_env. Not a
+# `wineserver -k` or `-w`: that is a client that asks the server something and exits, and the
+# watcher would take its exit for a crash.
 rmc_wine_server_pid() {
     for _p in $(pgrep -x -d ' ' wineserver64 2>/dev/null; pgrep -x -d ' ' wineserver 2>/dev/null); do
         rmc_process_alive "$_p" || continue
+        case " $(tr '\0' ' ' <"/proc/$_p/cmdline" 2>/dev/null)" in *" -k"*|*" -w"*) continue;; esac
         tr '\0' '\n' <"/proc/$_p/environ" 2>/dev/null | grep -qxF "WINEPREFIX=$WINEPREFIX" && { echo "$_p"; return 0; }
     done
     return 0

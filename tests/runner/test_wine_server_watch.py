@@ -203,6 +203,38 @@ class ServerCrash(unittest.TestCase):
         self.assertIn("rmc: gate FAILED", out)
 
 
+@unittest.skipUnless(os.path.isdir("/proc"), "needs /proc")
+class ServerPid(unittest.TestCase):
+    """rmc_wine_server_pid (cmake/wine-env.sh) names the prefix's server, never a `wineserver -k`
+    or `-w` client of it: the watcher would take that client's exit for a crash."""
+
+    def server_pid_with(self, args):
+        d = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, d, True)
+        fake = os.path.join(d, "wineserver64")      # a process named as Debian's server is
+        with open(fake, "w") as f:
+            f.write("#!/bin/sh\nsleep 60\n")
+        os.chmod(fake, stat.S_IRWXU)
+        prefix = os.path.join(d, "prefix")
+        p = subprocess.Popen([fake] + args, env=dict(os.environ, WINEPREFIX=prefix), start_new_session=True)
+        self.addCleanup(lambda: (os.killpg(p.pid, signal.SIGKILL), p.wait()))
+        time.sleep(0.3)
+        root = os.environ.get("RMC_ROOT", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+        found = subprocess.run(["sh", "-c", '. "$1"; WINEPREFIX=$2; rmc_wine_server_pid', "sh",
+                                os.path.join(root, "cmake", "wine-env.sh"), prefix],
+                               stdout=subprocess.PIPE, universal_newlines=True, timeout=30).stdout.strip()
+        return p.pid, found
+
+    def test_the_server_is_found(self):
+        pid, found = self.server_pid_with(["-p0", "-p300"])
+        self.assertEqual(found, str(pid))
+
+    def test_a_kill_or_wait_client_is_not_the_server(self):
+        for arg in ("-k", "-w"):
+            _, found = self.server_pid_with([arg])
+            self.assertEqual(found, "", arg)
+
+
 class RunAgain(unittest.TestCase):
     """runproc.run_program runs a program again when the watcher flagged a crash, once."""
 
