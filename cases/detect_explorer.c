@@ -36,6 +36,11 @@ static DWORD explorer_by_name(void)
 /* The shell's PID (GetShellWindow's owner, else explorer.exe by name), or 0. */
 static DWORD shell_pid(void)
 {
+    /* The desktop first: Wine starts its shell (explorer.exe /desktop) when a process of the
+     * session first asks for the desktop window, and ends it a moment after the last one has
+     * left. The case process loads user32 only now (delay-loaded), so it asks; on Windows this
+     * changes nothing. */
+    GetDesktopWindow();
     HWND shell = GetShellWindow();
     DWORD pid = 0;
     if (shell) GetWindowThreadProcessId(shell, &pid);

@@ -115,5 +115,17 @@ class Preconditions(unittest.TestCase):
             self.assertEqual(cases[cid]["status"], "pass", (cid, cases[cid]))
 
 
+
+class PlatformFound(unittest.TestCase):
+    @unittest.skipUnless(EMULATOR, "Wine's shell: under Wine only")
+    def test_wine_s_shell_is_found(self):
+        # Wine runs its shell (explorer.exe /desktop) only while a process of the session uses
+        # the desktop. Since the case process loads user32 late (delay-load), the case asks for
+        # the desktop window first; without that it said "the platform runs no shell" every time.
+        p, cases = run_cases(os.path.join("..", "rmref"), "shell", ["detect.explorer_typed_explorer"], jobs=1)
+        c = cases["detect.explorer_typed_explorer"]
+        self.assertEqual(c["status"], "pass", c)
+
+
 if __name__ == "__main__":
     unittest.main()
