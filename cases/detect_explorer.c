@@ -33,48 +33,20 @@ static DWORD explorer_by_name(void)
     return found;
 }
 
-static DWORD WINAPI ask_for_desktop(void *unused)
-{
-    (void)unused;
-    GetDesktopWindow();
-    return 0;
-}
-
-#define SHELL_TRIES 10
-#define SHELL_RETRY_MS 300u
-
 /* The shell's PID (GetShellWindow's owner, else explorer.exe by name), or 0. */
 static DWORD shell_pid(void)
 {
     /* The desktop first: Wine starts its shell (explorer.exe /desktop) when a process of the
-     * session asks for the desktop window, and ends it a moment after the last user has left;
-     * the case process loads user32 only now (delay-loaded). One that was ending as the case
-     * asked is gone a moment later, so it asks again, each time from a new thread (a thread
-     * keeps the desktop window it was given), for up to 3 s. On Windows the shell is there at
-     * once, or there is none. */
-    for (int i = 0; i < SHELL_TRIES; i++) {
-        HANDLE t = CreateThread(NULL, 0, ask_for_desktop, NULL, 0, NULL);
-        if (t) {
-            WaitForSingleObject(t, 30000);
-            CloseHandle(t);
-        }
-        HWND shell = GetShellWindow();
-        DWORD pid = 0;
-        if (shell) GetWindowThreadProcessId(shell, &pid);
-        if (pid) {
-            rmc_obs_bool("found_by_shell_window", 1);
-            return pid;
-        }
-        /* Wine's explorer.exe draws the desktop but sets no shell window: then by name. */
-        if ((pid = explorer_by_name())) {
-            rmc_obs_bool("found_by_shell_window", 0);
-            rmc_obs_int("shell_tries", i + 1);
-            return pid;
-        }
-        Sleep(SHELL_RETRY_MS);
-    }
-    rmc_obs_bool("found_by_shell_window", 0);
-    return 0;
+     * session first asks for the desktop window, and ends it a moment after the last one has
+     * left. The case process loads user32 only now (delay-loaded), so it asks; on Windows this
+     * changes nothing. */
+    GetDesktopWindow();
+    HWND shell = GetShellWindow();
+    DWORD pid = 0;
+    if (shell) GetWindowThreadProcessId(shell, &pid);
+    rmc_obs_bool("found_by_shell_window", pid != 0);
+    /* Wine's explorer.exe draws the desktop but sets no shell window: then by name. */
+    return pid ? pid : explorer_by_name();
 }
 
 static void explorer_typed(void **state)
