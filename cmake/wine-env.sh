@@ -110,6 +110,14 @@ rmc_wine_kill_orphans() {
     return 0
 }
 
+# rmc_wine_server_gone SERVER SOCKET: whether the server that ran when a program started has
+# ended: its process is gone or a zombie, or its socket was removed (a crashing server removes
+# it before it exits, so a program that ends at once because of the crash is not mistaken for
+# one that just ended).
+rmc_wine_server_gone() {
+    ! rmc_process_alive "$1" || [ ! -S "$2" ]
+}
+
 # rmc_wine_run_watched ARGS...: `wine ARGS...` in this prefix, watched: Wine 8's wineserver
 # sometimes crashes (SIGSEGV, seen under the tests' load: docs/wine-notes.md), and the
 # programs it served then either end at once, with exit code 0 and their work half done, or
@@ -122,8 +130,7 @@ rmc_wine_kill_orphans() {
 # and HUP are passed on to the program. Call after rmc_wine_server_start.
 rmc_wine_run_watched() {
     _server=$(rmc_wine_server_pid)
-    # Its socket, in its working folder: a crashing server removes it before it exits, so a
-    # program that ends at once because of the crash is not mistaken for one that just ended.
+    # Its socket, in its working folder (rmc_wine_server_gone).
     _sock=${_server:+$(readlink "/proc/$_server/cwd" 2>/dev/null)/socket}
     # What the server says from now on (rmc_wine_protocol_errors).
     _log_from=$(($(wc -c <"$(rmc_wine_server_log)" 2>/dev/null || echo 0) + 1))
@@ -137,8 +144,7 @@ rmc_wine_run_watched() {
             while kill -0 "$_prog" 2>/dev/null; do
                 # Whoever killed this shell outright (SIGKILL, a CTest timeout) meant the program.
                 if ! kill -0 $$ 2>/dev/null; then kill -9 "$_prog" 2>/dev/null; exit 0; fi
-                if ! rmc_process_alive "$_server" || [ ! -S "$_sock" ] \
-                        || [ -n "$(rmc_wine_protocol_errors "$_log_from")" ]; then
+                if rmc_wine_server_gone "$_server" "$_sock" || [ -n "$(rmc_wine_protocol_errors "$_log_from")" ]; then
                     sleep 2
                     kill -9 "$_prog" 2>/dev/null
                     exit 0
@@ -156,19 +162,17 @@ rmc_wine_run_watched() {
     done
     [ -z "${_watch:-}" ] || kill "$_watch" 2>/dev/null
     trap - TERM INT HUP
-    if [ -n "$_server" ] && { ! rmc_process_alive "$_server" || [ ! -S "$_sock" ]; }; then
-        echo "rmc: the wineserver of $WINEPREFIX (pid $_server) ended while this program ran (exit code $_rc): Wine's server crashed; the program's run does not count" >&2
-        [ -z "${RMC_WINE_SERVER_DIED_FILE:-}" ] || : >"$RMC_WINE_SERVER_DIED_FILE"
-        rmc_wine_kill_orphans
-        return 125
-    fi
     _errors=$(rmc_wine_protocol_errors "$_log_from")
-    if [ -n "$_errors" ]; then
+    if [ -n "$_server" ] && rmc_wine_server_gone "$_server" "$_sock"; then
+        echo "rmc: the wineserver of $WINEPREFIX (pid $_server) ended while this program ran (exit code $_rc): Wine's server crashed; the program's run does not count" >&2
+        rmc_wine_kill_orphans
+    elif [ -n "$_errors" ]; then
         echo "rmc: the wineserver of $WINEPREFIX ended a thread of this run for a protocol error (exit code $_rc), a fault of Wine's, not the program's: the program's run does not count; the server said: $(echo "$_errors" | tr '\n' ' ')" >&2
-        [ -z "${RMC_WINE_SERVER_DIED_FILE:-}" ] || : >"$RMC_WINE_SERVER_DIED_FILE"
-        return 125
+    else
+        return "$_rc"
     fi
-    return "$_rc"
+    [ -z "${RMC_WINE_SERVER_DIED_FILE:-}" ] || : >"$RMC_WINE_SERVER_DIED_FILE"
+    return 125
 }
 
 # rmc_wine_server_running: whether the prefix's server runs: its socket exists ($_id set by the

@@ -46,10 +46,10 @@ def _wine_processes():
 
 
 def run_program(cmd, timeout, env=None):
-    """Runs cmd; when Wine's server failed under it (crashed, or ended a thread for a protocol error;
-    wine-run's watcher says so through
-    RMC_WINE_SERVER_DIED_FILE: cmake/wine-env.sh), runs it once more and says so on stderr. The
-    program's verdicts then come from the second run as a whole."""
+    """Runs cmd; when Wine's server failed under it (crashed, or ended a thread for a protocol
+    error; wine-run's watcher says so through RMC_WINE_SERVER_DIED_FILE: cmake/wine-env.sh),
+    runs it once more and says so on stderr. The program's verdicts then come from the second
+    run as a whole."""
     with tempfile.TemporaryDirectory() as tmp:
         died = os.path.join(tmp, "wineserver-died")
         env = dict(os.environ if env is None else env, RMC_WINE_SERVER_DIED_FILE=died)
