@@ -36,6 +36,12 @@ def prefix_processes(prefix):
     return found
 
 
+def live_servers(prefix):
+    """The pids of the prefix's wineservers that still run (a zombie has no /proc/PID/exe)."""
+    return [pid for pid, name in prefix_processes(prefix).items()
+            if name.startswith("wineserver") and os.path.exists("/proc/%d/exe" % pid)]
+
+
 def is_wine_program(pid):
     try:
         exe = os.readlink("/proc/%d/exe" % pid)
@@ -82,8 +88,7 @@ class ServerCrash(unittest.TestCase):
                 while not os.path.exists(os.path.join(out, "results.jsonl")) and time.monotonic() < deadline:
                     time.sleep(0.2)
                 self.assertTrue(os.path.exists(os.path.join(out, "results.jsonl")), "the run never started")
-                servers = [pid for pid, name in prefix_processes(PREFIX).items()
-                           if name.startswith("wineserver") and os.path.exists("/proc/%d/exe" % pid)]
+                servers = live_servers(PREFIX)
                 self.assertTrue(servers, "no wineserver for %s" % PREFIX)
                 disturb(servers)
                 killed_at = time.monotonic()
@@ -114,8 +119,7 @@ class ServerCrash(unittest.TestCase):
         # mystery: a CI run once showed only a runner that ended with 1 and no results.
         p = runproc.run_program([EMULATOR, os.path.join(BIN, "rmconform.exe"), "--list"], 120)
         self.assertEqual(p.returncode, 0, p.stderr[-2000:])
-        servers = [pid for pid, name in prefix_processes(PREFIX).items()
-                   if name.startswith("wineserver") and os.path.exists("/proc/%d/exe" % pid)]
+        servers = live_servers(PREFIX)
         self.assertEqual(len(servers), 1, servers)
         self.assertEqual(os.readlink("/proc/%d/fd/2" % servers[0]), PREFIX + ".server-log")
 
@@ -146,17 +150,15 @@ class ServerCrash(unittest.TestCase):
         # and start one itself (persistent, under its lock), not leave that to the program.
         p = runproc.run_program([EMULATOR, os.path.join(BIN, "rmconform.exe"), "--list"], 120)
         self.assertEqual(p.returncode, 0, p.stderr[-2000:])
-        for pid, name in prefix_processes(PREFIX).items():
-            if name.startswith("wineserver"):
-                os.kill(pid, signal.SIGKILL)
+        for pid in live_servers(PREFIX):
+            os.kill(pid, signal.SIGKILL)
         time.sleep(1)
         p = runproc.run_program([EMULATOR, os.path.join(BIN, "rmconform.exe"), "--list"], 120)
         self.assertEqual(p.returncode, 0, p.stderr[-2000:])
         servers = []
-        for pid, name in prefix_processes(PREFIX).items():
-            if name.startswith("wineserver") and os.path.exists("/proc/%d/exe" % pid):
-                with open("/proc/%d/cmdline" % pid, "rb") as f:
-                    servers.append(f.read().replace(b"\0", b" ").decode())
+        for pid in live_servers(PREFIX):
+            with open("/proc/%d/cmdline" % pid, "rb") as f:
+                servers.append(f.read().replace(b"\0", b" ").decode())
         self.assertEqual(len(servers), 1, servers)
         self.assertIn("-p300", servers[0])
 
@@ -185,9 +187,8 @@ class ServerCrash(unittest.TestCase):
                         started = f.read().count("results in ") >= attempt
                 self.assertTrue(started, "attempt %d: the runner's 'results in' line never reached rmc's output" % attempt)
                 time.sleep(1)
-                for pid, name in prefix_processes(PREFIX).items():
-                    if name.startswith("wineserver") and os.path.exists("/proc/%d/exe" % pid):
-                        os.kill(pid, signal.SIGSEGV)
+                for pid in live_servers(PREFIX):
+                    os.kill(pid, signal.SIGSEGV)
             code = p.wait(240)
         finally:
             if p.poll() is None:
