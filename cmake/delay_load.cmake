@@ -14,15 +14,21 @@
 #
 # x64 only: the i686 import names are decorated (GetSystemMetrics@4), which DEF does not carry,
 # so the x86 build imports DLL as usual; so does a toolchain without dlltool.
+#
+# One library per DEF file, however many targets use it (the fixtures share theirs).
 function(rmc_delay_load target dll def)
   if(RMC_ARCH STREQUAL "x64" AND CMAKE_DLLTOOL)
-    get_filename_component(stem ${def} NAME_WE)
-    set(lib ${CMAKE_CURRENT_BINARY_DIR}/lib${target}-${stem}.a)
-    add_custom_command(OUTPUT ${lib}
-                       COMMAND ${CMAKE_DLLTOOL} --input-def ${def} --output-delaylib ${lib}
-                       DEPENDS ${def} VERBATIM)
-    add_custom_target(${target}-${stem} DEPENDS ${lib})
-    add_dependencies(${target} ${target}-${stem})
+    file(RELATIVE_PATH rel ${CMAKE_SOURCE_DIR} ${def})
+    string(MAKE_C_IDENTIFIER "delayload_${rel}" name)     # e.g. delayload_fixtures_user32_delay_def
+    set(lib ${CMAKE_BINARY_DIR}/delayload/lib${name}.a)
+    if(NOT TARGET ${name})
+      add_custom_command(OUTPUT ${lib}
+                         COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/delayload
+                         COMMAND ${CMAKE_DLLTOOL} --input-def ${def} --output-delaylib ${lib}
+                         DEPENDS ${def} VERBATIM)
+      add_custom_target(${name} DEPENDS ${lib})
+    endif()
+    add_dependencies(${target} ${name})
     target_link_libraries(${target} PRIVATE ${lib})
   else()
     target_link_libraries(${target} PRIVATE ${dll})
