@@ -99,8 +99,8 @@ static void restore_shell(void *unused)
     PROCESS_INFORMATION pi;
     WCHAR cmd[] = L"explorer.exe";
     /* out of the case's job when the job allows it, so the shell outlives the case process */
-    if (CreateProcessW(NULL, cmd, NULL, NULL, FALSE, CREATE_BREAKAWAY_FROM_JOB, NULL, NULL, &si, &pi) ||
-        CreateProcessW(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
+    if (create_process_retrying(cmd, FALSE, CREATE_BREAKAWAY_FROM_JOB, &si, &pi) ||
+        create_process_retrying(cmd, FALSE, 0, &si, &pi)) {
         CloseHandle(pi.hThread);
         CloseHandle(pi.hProcess);
     }

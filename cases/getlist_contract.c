@@ -298,7 +298,7 @@ static DWORD WINAPI churn_main(void *arg)
         HANDLE ready = CreateEventW(NULL, TRUE, FALSE, event_name);
         _snwprintf(cmd, sizeof(cmd) / sizeof(WCHAR), L"%ls --ready-event %ls", c->cmd, event_name);
         cmd[sizeof(cmd) / sizeof(WCHAR) - 1] = 0;
-        if (!ready || !CreateProcessW(NULL, cmd, NULL, NULL, FALSE, CREATE_SUSPENDED, NULL, NULL, &si, &pi)) {
+        if (!ready || !create_process_retrying(cmd, FALSE, CREATE_SUSPENDED, &si, &pi)) {
             c->spawn_error = GetLastError();
             if (ready) CloseHandle(ready);
             break;

@@ -172,9 +172,6 @@ int make_dirs(const WCHAR *path);        /* mkdir -p; returns 1 on success */
 int remove_tree(const WCHAR *path);
 const WCHAR *self_dir(void);             /* folder of rmconform.exe with trailing '\' */
 int write_text_file(const WCHAR *path, const char *data, size_t n);
-/* CreateProcessW (no application name, no environment or directory of its own), retried a few
- * times when it fails with the transient ERROR_INTERNAL_ERROR; GetLastError() as CreateProcess. */
-BOOL create_process_retrying(WCHAR *cmdline, BOOL inherit, DWORD flags, STARTUPINFOW *si, PROCESS_INFORMATION *pi);
 /* Starts cmdline suspended and inside job from its first instruction where the platform can
  * (PROC_THREAD_ATTRIBUTE_JOB_LIST), else assigned right after creation (spawn_in_job.c). Returns
  * 0 when no process was made (GetLastError() as CreateProcess); otherwise the process waits

@@ -122,6 +122,10 @@ const rmc_case *rmc_current_case(void);
 const WCHAR *rmc_impl_path(void);         /* the DLL under test: full path, or L"rstrtmgr.dll" for --system */
 int rmc_impl_is_system(void);
 const WCHAR *rmc_bin_dir(void);           /* folder of rmconform.exe (fixtures live there), with trailing '\' */
+/* CreateProcessW (no application name, no environment or directory of its own), retried a few
+ * times when it fails with the transient ERROR_INTERNAL_ERROR (Wine under load:
+ * docs/wine-notes.md); GetLastError() as CreateProcess. For a case that starts processes itself. */
+BOOL create_process_retrying(WCHAR *cmdline, BOOL inherit, DWORD flags, STARTUPINFOW *si, PROCESS_INFORMATION *pi);
 const WCHAR *rmc_case_dir(void);          /* scratch folder of this case, with trailing '\'; removed afterwards */
 const WCHAR *rmc_run_id(void);            /* short per-run tag, for names that must not collide (services) */
 unsigned rmc_platform_caps(void);         /* RMC_CAP_* available here */
