@@ -208,6 +208,12 @@ class Defences(unittest.TestCase):
         self.assertTrue(res["complete"])
         self.assertEqual(len(res["cases"]), 2)
 
+    def test_case_process_has_no_console(self):
+        # A console per case process is a console host process per case (conhost.exe), started
+        # and ended 240 times a suite; the runner starts cases detached from any console.
+        p, c, _ = run_one("console", "rmt_console", "session.start_returns_key")
+        self.assertEqual(c["status"], "pass", "the case process has a console: " + c.get("message", ""))
+
     def test_wrapped_e_lfanew_is_bad_input(self):
         path = os.path.join(fresh("lfanew"), "wrapped.dll")
         shutil.copy(dll("rmt_partial"), path)
