@@ -4,9 +4,10 @@
  *   1. the registered paths in a case-insensitive hash set (the matching every detector does);
  *   2. one system handle snapshot (NtQuerySystemInformation class 64, SystemExtendedHandle-
  *      Information), into a buffer kept between calls;
- *   3. one module scan: a Toolhelp process snapshot and a module snapshot per process (32-bit
- *      modules included: a 64-bit detector must see a 32-bit process's DLLs), each module path
- *      matched against the set;
+ *   3. one module scan: the process list and every process's loader list, read as rmref reads
+ *      them (reference-impl/win32/module_walk.c, the cheapest way known: two reads per module;
+ *      Toolhelp for a process of another bitness: a 64-bit detector must see a 32-bit
+ *      process's DLLs), each module path matched against the set;
  *   4. name resolution of the File handles (the type index is learned once, from a handle of
  *      our own) of every process — an implementation cannot know which processes are the
  *      lockers — that grant some use of their file (data, execute, write or delete access: a
@@ -22,7 +23,7 @@
  * worker thread, no classification, no services, no session store: RmGetList does all of that
  * on top, so its ratio to this loop is the price of everything beyond enumeration. */
 #include "bench.h"
-#include <tlhelp32.h>
+#include "module_walk.h"
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -206,6 +207,20 @@ static void found_add(DWORD *found, size_t *nfound, size_t cap, DWORD pid)
     if (*nfound < cap) found[(*nfound)++] = pid;
 }
 
+typedef struct modules_scan {
+    const path_set *set;
+    DWORD *found;
+    size_t *nfound, cap;
+    unsigned modules;
+} modules_scan;
+
+static void on_module(void *cookie, DWORD pid, const WCHAR *path)
+{
+    modules_scan *scan = cookie;
+    scan->modules++;
+    if (path_set_has(scan->set, path)) found_add(scan->found, scan->nfound, scan->cap, pid);
+}
+
 DWORD floor_run(const WCHAR *const *files, size_t m, floor_result *out)
 {
     memset(out, 0, sizeof *out);
@@ -230,20 +245,16 @@ DWORD floor_run(const WCHAR *const *files, size_t m, floor_result *out)
     out->snapshot_ms = t2 - t1;
 
     if (!err) {
-        HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
-        PROCESSENTRY32W pe = { sizeof pe };
-        for (BOOL ok = snap != INVALID_HANDLE_VALUE && Process32FirstW(snap, &pe); ok; ok = Process32NextW(snap, &pe)) {
-            if (pe.th32ProcessID == 0 || pe.th32ProcessID == 4) continue;
-            HANDLE mods = CreateToolhelp32Snapshot(TH32CS_SNAPMODULE | TH32CS_SNAPMODULE32, pe.th32ProcessID);
-            if (mods == INVALID_HANDLE_VALUE) continue;
-            MODULEENTRY32W me = { sizeof me };
-            for (BOOL mo = Module32FirstW(mods, &me); mo; mo = Module32NextW(mods, &me)) {
-                out->modules++;
-                if (path_set_has(&set, me.szExePath)) found_add(found, &nfound, found_cap, pe.th32ProcessID);
-            }
-            CloseHandle(mods);
+        modules_scan scan = { &set, found, &nfound, found_cap, 0 };
+        rmwin_process *procs;
+        int np = rmwin_list_processes(&procs);
+        for (int i = 0; i < np; i++) {
+            DWORD pid = procs[i].pid;
+            if (pid == 0 || pid == 4) continue;
+            rmwin_process_modules(pid, on_module, &scan);
         }
-        if (snap != INVALID_HANDLE_VALUE) CloseHandle(snap);
+        if (np > 0) free(procs);
+        out->modules += scan.modules;
     }
     double t3 = bench_now_ms();
     out->modules_ms = t3 - t2;

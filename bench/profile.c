@@ -19,13 +19,12 @@
  *                    FILE_READ_ATTRIBUTES, GetFileType, GetFinalPathNameByHandleW, the file's
  *                    identity), the caller woken by the worker's completion event; each name
  *                    matched against the set
- *   images_modules   every process's modules (Toolhelp; the list starts with the image, asked
- *                    apart with QueryFullProcessImageNameW only when the list is unreadable),
- *                    each path matched against the set
+ *   images_modules   the process list and every process's modules (module_walk.c, as rmref
+ *                    reads them), each path matched against the set
  * Not replayed: the registered files' identities and the module paths' identities, read by a
  * session's first RmGetList in a process and kept for the later ones (the bench reports that
  * first call apart).
- *   scm_children     one process snapshot: was any found process started by services.exe?
+ *   scm_children     one process list: was any found process started by services.exe?
  *                    (only when no services are registered and something was found)
  *   services         the SCM's list of running services, only when services are registered or
  *                    scm_children said yes
@@ -40,8 +39,8 @@
  *   register_paths   per file: GetFullPathNameW, GetLongPathNameW only when the path has a '~',
  *                    normalisation, GetFileAttributesW (its kind, stored with the batch) */
 #include "bench.h"
+#include "module_walk.h"
 #include "profile.h"
-#include <tlhelp32.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -316,38 +315,28 @@ static double step_handle_names(hlist *hl, replay *r, WCHAR *scratch)
     return bench_now_ms() - t0;
 }
 
+typedef struct module_cookie { replay *r; WCHAR *scratch; } module_cookie;
+
+static void on_module(void *cookie, DWORD pid, const WCHAR *path)
+{
+    module_cookie *c = cookie;
+    on_path(c->r, pid, path, c->scratch);
+}
+
 static double step_images_modules(replay *r, WCHAR *scratch)
 {
     double t0 = bench_now_ms();
-    WCHAR *image = malloc(PATH_CHARS * sizeof(WCHAR));
+    module_cookie cookie = { r, scratch };
     r->processes = 0;
-    HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
-    PROCESSENTRY32W pe = { sizeof pe };
-    for (BOOL ok = image && snap != INVALID_HANDLE_VALUE && Process32FirstW(snap, &pe); ok;
-         ok = Process32NextW(snap, &pe)) {
-        DWORD pid = pe.th32ProcessID;
+    rmwin_process *procs;
+    int np = rmwin_list_processes(&procs);
+    for (int i = 0; i < np; i++) {
+        DWORD pid = procs[i].pid;
         if (pid == 0 || pid == 4) continue;
         r->processes++;
-        HANDLE mods = INVALID_HANDLE_VALUE;
-        for (int tries = 0; tries < 3 && mods == INVALID_HANDLE_VALUE; tries++) {
-            mods = CreateToolhelp32Snapshot(TH32CS_SNAPMODULE | TH32CS_SNAPMODULE32, pid);
-            if (mods == INVALID_HANDLE_VALUE && GetLastError() != ERROR_BAD_LENGTH) break;
-        }
-        MODULEENTRY32W me = { sizeof me };
-        BOOL listed = mods != INVALID_HANDLE_VALUE && Module32FirstW(mods, &me);
-        if (!listed) {
-            HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
-            if (h) {
-                DWORD len = PATH_CHARS;
-                if (QueryFullProcessImageNameW(h, 0, image, &len)) on_path(r, pid, image, scratch);
-                CloseHandle(h);
-            }
-        }
-        for (BOOL mo = listed; mo; mo = Module32NextW(mods, &me)) on_path(r, pid, me.szExePath, scratch);
-        if (mods != INVALID_HANDLE_VALUE) CloseHandle(mods);
+        rmwin_process_modules(pid, on_module, &cookie);
     }
-    if (snap != INVALID_HANDLE_VALUE) CloseHandle(snap);
-    free(image);
+    if (np > 0) free(procs);
     return bench_now_ms() - t0;
 }
 
@@ -355,25 +344,23 @@ static double step_scm_children(replay *r)
 {
     double t0 = bench_now_ms();
     int children = 0;
-    HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
-    DWORD scm[8], nscm = 0, *parent = calloc(r->nfound ? r->nfound : 1, sizeof *parent);
-    if (snap == INVALID_HANDLE_VALUE || !parent) {
+    rmwin_process *procs;
+    int np = rmwin_list_processes(&procs);
+    if (np < 0) {
         children = (int)r->nfound;             /* cannot tell: rmref assumes they may */
     } else {
-        PROCESSENTRY32W pe = { sizeof pe };
-        for (BOOL ok = Process32FirstW(snap, &pe); ok; ok = Process32NextW(snap, &pe)) {
-            if (!_wcsicmp(pe.szExeFile, L"services.exe") && nscm < 8) scm[nscm++] = pe.th32ProcessID;
-            for (size_t i = 0; i < r->nfound; i++)
-                if (r->found[i] == pe.th32ProcessID) parent[i] = pe.th32ParentProcessID;
-        }
+        DWORD scm[8], nscm = 0;
+        for (int k = 0; k < np; k++)
+            if (!_wcsicmp(procs[k].name, L"services.exe") && nscm < 8) scm[nscm++] = procs[k].pid;
         for (size_t i = 0; i < r->nfound; i++) {
             int child = 0;
-            for (DWORD k = 0; k < nscm; k++) child |= parent[i] == scm[k];
+            for (int k = 0; k < np; k++)
+                if (procs[k].pid == r->found[i])
+                    for (DWORD j = 0; j < nscm; j++) child |= procs[k].parent == scm[j];
             children += child;
         }
+        free(procs);
     }
-    if (snap != INVALID_HANDLE_VALUE) CloseHandle(snap);
-    free(parent);
     r->scm_children = children;
     return bench_now_ms() - t0;
 }

@@ -455,7 +455,7 @@ def build(raw, suite_rows, smoke, long_rows=()):
         "complete": bool(end and end.get("complete")), "reps": int(run.get("reps", 0)),
         "machine": {"cpus": run.get("cpus"), "wine": os.environ.get("RMC_BENCH_WINE_VERSION")},
         "register_batch": run.get("batch"),
-        "floor": {"what": "one NtQuerySystemInformation(64) snapshot, one Toolhelp module scan of every process, "
+        "floor": {"what": "one NtQuerySystemInformation(64) snapshot, one module scan of every process (loader lists read as rmref does, module_walk.c), "
                           "DuplicateHandle + GetFileType + GetFinalPathNameByHandleW for every process's File handles "
                           "that are uses, hash-set matching by name, else by identity (GetFileInformationByHandle) "
                           "against the registered files' identities read once per point",

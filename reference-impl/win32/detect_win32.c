@@ -1,6 +1,6 @@
 /* detect_win32.c — who uses what: system handle enumeration (NtQuerySystemInformation class 64,
  * falling back to 16) with DuplicateHandle + GetFinalPathNameByHandleW, process images and
- * loaded modules (Toolhelp), and the facts the core classifies a process with.
+ * loaded modules (module_walk.c), and the facts the core classifies a process with.
  *
  * Querying the name of some handles can block forever (a synchronous pipe another thread is
  * reading). Only File objects are looked at (type index learned from a handle we open
@@ -17,7 +17,7 @@
  * duplicates, and a process that really uses the file is found even while it lists. */
 #include "win32_internal.h"
 #include "../core/core_internal.h"   /* rmref_wcsncpy0 */
-#include <tlhelp32.h>
+#include "module_walk.h"
 #include <stdlib.h>
 #include <wchar.h>
 
@@ -252,39 +252,28 @@ static DWORD enum_open_handles(rmref_file_user_fn fn, void *cookie, DWORD only_p
 
 /* ---- images and modules ----------------------------------------------------------------- */
 
+typedef struct module_report { rmref_file_user_fn fn; void *cookie; } module_report;
+
+static void report_module(void *cookie, DWORD pid, const WCHAR *path)
+{
+    module_report *r = cookie;
+    r->fn(r->cookie, pid, path, NULL);
+}
+
 static DWORD enum_images_and_modules(rmref_file_user_fn fn, void *cookie)
 {
-    HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
-    if (snap == INVALID_HANDLE_VALUE) return 0;
-    PROCESSENTRY32W pe = { sizeof pe };
-    WCHAR *image = malloc(RMREF_PATH_CHARS * sizeof(WCHAR));
+    rmwin_process *procs;
+    int n = rmwin_list_processes(&procs);
+    if (n < 0) return 0;
+    module_report r = { fn, cookie };
     DWORD err = 0;
-    for (BOOL ok = Process32FirstW(snap, &pe); ok && image; ok = Process32NextW(snap, &pe)) {
-        DWORD pid = pe.th32ProcessID;
+    for (int i = 0; i < n; i++) {
+        DWORD pid = procs[i].pid;
         if (pid == 0 || pid == 4) continue;
         if (fn(cookie, 0, NULL, NULL)) { err = ERROR_CANCELLED; break; }
-        HANDLE mods = INVALID_HANDLE_VALUE;
-        for (int tries = 0; tries < 3 && mods == INVALID_HANDLE_VALUE; tries++) {
-            mods = CreateToolhelp32Snapshot(TH32CS_SNAPMODULE | TH32CS_SNAPMODULE32, pid);
-            if (mods == INVALID_HANDLE_VALUE && GetLastError() != ERROR_BAD_LENGTH) break;
-        }
-        MODULEENTRY32W me = { sizeof me };
-        BOOL listed = mods != INVALID_HANDLE_VALUE && Module32FirstW(mods, &me);
-        /* the module list starts with the image: asked apart only when the list is unreadable
-         * (a protected process, another bitness) */
-        if (!listed) {
-            HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
-            if (h) {
-                DWORD len = RMREF_PATH_CHARS;
-                if (QueryFullProcessImageNameW(h, 0, image, &len)) fn(cookie, pid, image, NULL);
-                CloseHandle(h);
-            }
-        }
-        for (BOOL m = listed; m; m = Module32NextW(mods, &me)) fn(cookie, pid, me.szExePath, NULL);
-        if (mods != INVALID_HANDLE_VALUE) CloseHandle(mods);
+        rmwin_process_modules(pid, report_module, &r);
     }
-    free(image);
-    CloseHandle(snap);
+    free(procs);
     return err;
 }
 
@@ -491,28 +480,21 @@ DWORD rmwin_process_facts(void *ctx, DWORD pid, rmref_proc_facts *out)
 
 /* Which processes did the service control manager start (parent services.exe)? Only those
  * can host a service, so RmGetList asks the SCM for its list only when one of them is found.
- * One process snapshot. */
+ * One process list. */
 void rmwin_scm_children(void *ctx, const DWORD *pids, size_t n, unsigned char *is_child)
 {
-    for (size_t i = 0; i < n; i++) is_child[i] = 0;
-    HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
-    if (snap == INVALID_HANDLE_VALUE) {             /* cannot tell: assume they may */
-        for (size_t i = 0; i < n; i++) is_child[i] = 1;
-        return;
-    }
-    DWORD scm[8], nscm = 0, *parent = calloc(n ? n : 1, sizeof *parent);
-    PROCESSENTRY32W pe = { sizeof pe };
-    for (BOOL ok = Process32FirstW(snap, &pe); ok; ok = Process32NextW(snap, &pe)) {
-        if (!_wcsicmp(pe.szExeFile, L"services.exe") && nscm < 8) scm[nscm++] = pe.th32ProcessID;
-        for (size_t i = 0; parent && i < n; i++)
-            if (pids[i] == pe.th32ProcessID) parent[i] = pe.th32ParentProcessID;
-    }
-    CloseHandle(snap);
-    for (size_t i = 0; i < n; i++) {
-        if (!parent) { is_child[i] = 1; continue; }
-        for (DWORD k = 0; k < nscm; k++) if (parent[i] == scm[k]) is_child[i] = 1;
-    }
-    free(parent);
+    rmwin_process *procs;
+    int np = rmwin_list_processes(&procs);
+    for (size_t i = 0; i < n; i++) is_child[i] = np < 0;    /* cannot tell: assume they may */
+    if (np < 0) return;
+    DWORD scm[8], nscm = 0;
+    for (int k = 0; k < np; k++)
+        if (!_wcsicmp(procs[k].name, L"services.exe") && nscm < 8) scm[nscm++] = procs[k].pid;
+    for (int k = 0; k < np; k++)
+        for (size_t i = 0; i < n; i++)
+            if (pids[i] == procs[k].pid)
+                for (DWORD j = 0; j < nscm; j++) if (procs[k].parent == scm[j]) is_child[i] = 1;
+    free(procs);
 }
 
 /* ---- services --------------------------------------------------------------------------- */
