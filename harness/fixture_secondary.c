@@ -101,7 +101,9 @@ fixture_secondary *fixture_secondary_start(const WCHAR *key, const WCHAR *option
     STARTUPINFOW si = { .cb = sizeof(si), .dwFlags = STARTF_USESTDHANDLES, .hStdInput = nul,
                         .hStdOutput = printed, .hStdError = printed };
     PROCESS_INFORMATION pi;
-    fx_spawn(L"rmfx-secondary.exe", cmd, CREATE_NO_WINDOW, &si, TRUE, &pi);
+    /* No console (its protocol and output go through the handles above): a console would cost
+     * a console host process per secondary. */
+    fx_spawn(L"rmfx-secondary.exe", cmd, DETACHED_PROCESS, &si, TRUE, &pi);
     free(cmd);
     CloseHandle(child_out);
     CloseHandle(child_in);

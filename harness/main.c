@@ -70,7 +70,7 @@ static void run_probe(const rmc_options *o, const WCHAR *impl, probe_result *p)
     lim.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
     SetInformationJobObject(job, JobObjectExtendedLimitInformation, &lim, sizeof lim);
     int in_job;
-    if (!spawn_in_job(cmd, FALSE, CREATE_NO_WINDOW, &si, job, &pi, &in_job)) {
+    if (!spawn_in_job(cmd, FALSE, DETACHED_PROCESS, &si, job, &pi, &in_job)) {
         p->exit_code = GetLastError();
         CloseHandle(job);
         return;

@@ -156,7 +156,7 @@ static DWORD WINAPI check_service(void *arg)
     STARTUPINFOW si = {.cb = sizeof(si)};
     PROCESS_INFORMATION pi;
     int in_job;
-    if (!spawn_in_job(cmd, FALSE, CREATE_NO_WINDOW, &si, sj->job, &pi, &in_job)) {
+    if (!spawn_in_job(cmd, FALSE, DETACHED_PROCESS, &si, sj->job, &pi, &in_job)) {
         pf_fail(c, "CreateProcess(--install) failed: %s", rmc_rc_str(GetLastError()));
         return 0;
     }
@@ -237,11 +237,11 @@ char *preflight_run(unsigned caps, const WCHAR *run_id, int verbose, int *nfaile
          * (fixtures/secondary_main.c) — the program works, and no implementation is judged. */
         _snwprintf(args, 2 * MAX_PATH, L"--dll \"%ls\" --key preflight --then end", module_path);
         checks[PF_SECONDARY].want_exit = 4;
-        start_process(&checks[PF_SECONDARY], job, args, CREATE_NO_WINDOW);
+        start_process(&checks[PF_SECONDARY], job, args, DETACHED_PROCESS);
     }
     if (image_path(&checks[PF_PS], pf_images[PF_PS])) {
         checks[PF_PS].want_exit = 0;
-        start_process(&checks[PF_PS], job, L"--processes rmfx-preflight-no-such-process", CREATE_NO_WINDOW);
+        start_process(&checks[PF_PS], job, L"--processes rmfx-preflight-no-such-process", DETACHED_PROCESS);
     }
     if (image_path(&checks[PF_APP], pf_images[PF_APP])) start_app(&checks[PF_APP], job, 0, 1);
     DWORD t_module = GetTickCount();

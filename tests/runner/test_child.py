@@ -208,11 +208,13 @@ class Defences(unittest.TestCase):
         self.assertTrue(res["complete"])
         self.assertEqual(len(res["cases"]), 2)
 
-    def test_case_process_has_no_console(self):
-        # A console per case process is a console host process per case (conhost.exe), started
-        # and ended 240 times a suite; the runner starts cases detached from any console.
+    def test_case_processes_and_secondaries_have_no_console(self):
+        # A console per process is a console host process each (conhost.exe), started and ended
+        # hundreds of times a suite: cases and the secondaries they start run without one.
         p, c, _ = run_one("console", "rmt_console", "session.start_returns_key")
         self.assertEqual(c["status"], "pass", "the case process has a console: " + c.get("message", ""))
+        p, c, _ = run_one("console-secondary", "rmt_console", "secondary.cross_process_join")
+        self.assertEqual(c["status"], "pass", "the secondary has a console: " + c.get("message", ""))
 
     def test_wrapped_e_lfanew_is_bad_input(self):
         path = os.path.join(fresh("lfanew"), "wrapped.dll")
