@@ -50,8 +50,9 @@ static void step_write(const WCHAR *out, const step *s)
     bench_log("overhead: %s %s", s->name, s->rc ? "could not be measured" : "measured");
 }
 
-/* Starts cmd in a kill-on-close job with its std handles on NUL and waits for its end. The time
- * is from before the creation to the end; the exit code is returned in *code. */
+/* Starts cmd in a kill-on-close job with its std handles on NUL and no console (as the runner
+ * starts case processes and the cases start service installs: DETACHED_PROCESS) and waits for
+ * its end. The time is from before the creation to the end; the exit code is returned in *code. */
 static DWORD run_to_end(WCHAR *cmd, double *ms, DWORD *code)
 {
     SECURITY_ATTRIBUTES sa = { sizeof sa, NULL, TRUE };
@@ -66,7 +67,7 @@ static DWORD run_to_end(WCHAR *cmd, double *ms, DWORD *code)
     PROCESS_INFORMATION pi;
     DWORD err = 0;
     double t0 = bench_now_ms();
-    if (!create_process_retrying(cmd, TRUE, CREATE_SUSPENDED | CREATE_NO_WINDOW, &si, &pi)) err = GetLastError();
+    if (!create_process_retrying(cmd, TRUE, CREATE_SUSPENDED | DETACHED_PROCESS, &si, &pi)) err = GetLastError();
     else {
         if (job) AssignProcessToJobObject(job, pi.hProcess);
         ResumeThread(pi.hThread);
