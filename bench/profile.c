@@ -17,7 +17,7 @@
  *                    entries of every process that grant some use of the file copied out
  *   handle_names     those File handles named on a worker thread (DuplicateHandle with
  *                    FILE_READ_ATTRIBUTES, GetFileType, GetFinalPathNameByHandleW, the file's
- *                    identity), the caller woken by the worker's completion event; each name
+ *                    index), the caller woken by the worker's completion event; each name
  *                    matched against the set
  *   images_modules   the process list and every process's modules (module_walk.c, as rmref
  *                    reads them), each path matched against the set
@@ -40,6 +40,7 @@
  *                    normalisation, GetFileAttributesW (its kind, stored with the batch) */
 #include "bench.h"
 #include "module_walk.h"
+#include <winternl.h>
 #include "profile.h"
 #include <stdlib.h>
 #include <string.h>
@@ -269,11 +270,12 @@ static DWORD WINAPI name_worker(void *param)
         if (GetFileType(dup) == FILE_TYPE_DISK) {
             DWORD len = GetFinalPathNameByHandleW(dup, buf, PATH_CHARS, FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
             if (len && len < PATH_CHARS) {
-                /* rmref reads FILE_ID_INFO (class 18, Windows 8 SDK), else the file index */
-                struct { ULONGLONG volume; BYTE id[16]; } fi;
-                BY_HANDLE_FILE_INFORMATION bi;
-                if (!GetFileInformationByHandleEx(dup, (FILE_INFO_BY_HANDLE_CLASS)18, &fi, sizeof fi))
-                    GetFileInformationByHandle(dup, &bi);
+                /* rmref reads the file's index alone (FileInternalInformation) */
+                static LONG (WINAPI *query)(HANDLE, IO_STATUS_BLOCK *, void *, ULONG, ULONG);
+                if (!query) query = (void *)GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtQueryInformationFile");
+                IO_STATUS_BLOCK io;
+                ULONGLONG index;
+                if (query) query(dup, &io, &index, sizeof index, 6);
                 hl->path[i] = _wcsdup(buf);
             }
         }

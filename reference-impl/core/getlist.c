@@ -34,6 +34,7 @@ typedef struct scan {
     DWORD handle;
     const rmref_path_set *files;    /* the session's, as the store read them */
     rmref_id_set ids;           /* identities of the registered files that exist */
+    rmref_id_set indexes;       /* their indexes (as ids {0, index, 0}): the cheap first test */
     const rmref_session_data *d;
     rmref_file_id *reg_ids;     /* per registered file, as kept (idcache.c), when reg_ok */
     unsigned char *reg_ok;
@@ -43,6 +44,18 @@ typedef struct scan {
     WCHAR path[RMREF_PATH_CHARS];
     rmref_service_facts *svcs; size_t nsvcs, svcs_cap; int svc_oom;
 } scan;
+
+static int add_index(scan *s, const rmref_file_id *id)
+{
+    rmref_file_id k = { 0, id->index, 0, 0, 0 };
+    return rmref_id_set_add(&s->indexes, &k);
+}
+
+static int index_registered(const scan *s, ULONGLONG index)
+{
+    rmref_file_id k = { 0, index, 0, 0, 0 };
+    return rmref_id_set_contains(&s->indexes, &k);
+}
 
 /* A match by identity made with kept identities (idcache.c) is decided on what is there now:
  * the registered files kept with that identity, and the reported path when its identity was
@@ -57,7 +70,7 @@ static int confirm_identity_match(scan *s, const WCHAR *reported, int reported_f
         s->reg_ok[j] = !rmref_idcache_refresh(s->pf, s->d->files[j], &reg);
         if (!s->reg_ok[j]) continue;
         s->reg_ids[j] = reg;                     /* what is there now counts for the rest of the call */
-        if (!rmref_id_set_add(&s->ids, &reg)) s->pids.oom = 1;
+        if (!rmref_id_set_add(&s->ids, &reg) || !add_index(s, &reg)) s->pids.oom = 1;
         if (rmref_file_id_eq(&reg, &now)) return 1;
     }
     return 0;
@@ -76,6 +89,10 @@ static int on_file_user(void *cookie, DWORD pid, const WCHAR *path, const rmref_
     rmref_path_normalize(s->path);
     int hit = rmref_path_set_contains(s->files, s->path);
     if (!hit && s->ids.count) {
+        /* A handle's index alone: no registered file has it, so it is none of them; else its
+         * whole identity is read through its name (the platform's name for the file itself). */
+        if (id && id->index_only && !index_registered(s, id->index)) return 0;
+        if (id && id->index_only) id = NULL;
         int fresh = id != NULL;
         if (!id) id = rmref_id_cache_get(&s->id_cache, s->pf, s->path);
         hit = id && rmref_id_set_contains(&s->ids, id) && confirm_identity_match(s, s->path, fresh, id);
@@ -117,7 +134,8 @@ static DWORD find_file_users(const rmref_platform *pf, const rmref_session_data 
     rmref_idcache_lookup_set(pf, &d->file_set, s->reg_ids, s->reg_ok);
     if (rmref_op_cancelled(pf, s->handle)) return ERROR_CANCELLED;
     for (size_t i = 0; i < d->nfiles; i++)
-        if (s->reg_ok[i] && !rmref_id_set_add(&s->ids, &s->reg_ids[i])) return ERROR_OUTOFMEMORY;
+        if (s->reg_ok[i] && (!rmref_id_set_add(&s->ids, &s->reg_ids[i]) || !add_index(s, &s->reg_ids[i])))
+            return ERROR_OUTOFMEMORY;
     return pf->enum_file_users(pf->ctx, on_file_user, s);
 }
 
@@ -371,6 +389,7 @@ DWORD rmref_compute_list(const rmref_platform *pf, const rmref_handle_info *h,
     free(s.pids.v);
     free(s.svcs);
     rmref_id_set_free(&s.ids);
+    rmref_id_set_free(&s.indexes);
     free(s.reg_ids);
     free(s.reg_ok);
     rmref_id_cache_free(&s.id_cache);

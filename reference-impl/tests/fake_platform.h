@@ -49,6 +49,7 @@ typedef struct fake_world {
     const WCHAR *missing[4];             /* paths where nothing exists (others are files) */
     const WCHAR *aliases[4][2];          /* {other name, name}: two names of one file */
     int kernel_query;                    /* kernel_file_users: 0 ERROR_NOT_SUPPORTED, 1 answers */
+    int handle_index_only;               /* handles come with their index alone (as on Win32) */
     const WCHAR *kernel_refuses;         /* a path the kernel query fails for (access denied) */
     unsigned kernel_calls, handle_enums, module_enums, identity_calls;
     unsigned path_kind_calls, long_path_calls;

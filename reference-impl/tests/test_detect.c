@@ -108,6 +108,37 @@ static void module_identity_once_per_path(void **state)
     assert_int_equal(W.identity_calls, 1 + 3);
 }
 
+/* A handle may come with its index alone (Win32: the volume serial number of a whole identity
+ * costs a query of the volume per handle). A file whose index no registered file has is none
+ * of them: no identity is read for it, however many such handles there are; another name of a
+ * registered file (same index) is still found, through the identity read by its name. */
+static unsigned identity_reads_with_unrelated_handles(int unrelated)
+{
+    fake_reset();
+    fake_setup_alias(NULL);
+    W.handle_index_only = 1;
+    fake_proc_add(261, L"C:\\app\\a.exe", RMREF_PF_MAIN_WINDOW)->files[0] = LIB_LINK;
+    for (int i = 0; i < unrelated; i++) {
+        WCHAR *name = test_malloc(64 * sizeof(WCHAR));
+        swprintf(name, 64, L"C:\\data\\unrelated-%d.bin", i);
+        fake_proc_add(262 + (DWORD)i, L"C:\\app\\same.exe", RMREF_PF_MAIN_WINDOW)->files[0] = name;
+    }
+    DWORD h = session_with(LIB, NULL);
+    W.identity_calls = 0;
+    assert_true(listed(h, 261));                  /* one listing */
+    unsigned reads = W.identity_calls;
+    for (int i = 0; i < unrelated; i++) assert_false(listed(h, 262 + (DWORD)i));
+    for (int i = 0; i < unrelated; i++) test_free((void *)fake_proc_find(262 + (DWORD)i)->files[0]);
+    return reads;
+}
+
+static void handle_index_first(void **state)
+{
+    unsigned one = identity_reads_with_unrelated_handles(1);
+    unsigned ten = identity_reads_with_unrelated_handles(10);
+    assert_int_equal(ten, one);                   /* the same reads, whatever the count */
+}
+
 /* Spec §21.5 (native, strong), on both routes: while nobody holds the file, 0 entries and no
  * reasons (§21.1); once the caller itself holds it, exactly one entry, the caller's PID, and
  * reasons exactly RmRebootReasonDetectedSelf. */
@@ -138,6 +169,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(kernel_query_preferred, setup),
+        cmocka_unit_test(handle_index_first),
         cmocka_unit_test_setup(enumeration_without_kernel_query, setup),
         cmocka_unit_test_setup(kernel_query_sees_modules_enumeration_cannot, setup),
         cmocka_unit_test_setup(kernel_refusal_falls_back, setup),

@@ -58,7 +58,7 @@ typedef struct hwork {
     DWORD *pids;
     HANDLE *values;
     WCHAR **paths;          /* output per entry; owned here until taken */
-    rmref_file_id *ids;     /* output per entry: the file's identity, when has_id */
+    rmref_file_id *ids;     /* output per entry: the file's index (index_only), when has_id */
     unsigned char *has_id;
 } hwork;
 
@@ -100,14 +100,14 @@ static DWORD WINAPI handle_worker(void *param)
             proc_pid = w->pids[i];
             proc = OpenProcess(PROCESS_DUP_HANDLE, FALSE, proc_pid);
         }
-        /* attributes access only: enough to name it and read its identity, and not a use */
+        /* attributes access only: enough to name it and read its index, and not a use */
         HANDLE dup;
         if (!proc || !DuplicateHandle(proc, w->values[i], GetCurrentProcess(), &dup, FILE_READ_ATTRIBUTES, FALSE, 0))
             continue;
         if (GetFileType(dup) == FILE_TYPE_DISK) {
             DWORD len = GetFinalPathNameByHandleW(dup, buf, RMREF_PATH_CHARS, FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
             if (len && len < RMREF_PATH_CHARS) {
-                w->has_id[i] = rmwin_handle_identity(dup, &w->ids[i]) == 0;
+                w->has_id[i] = rmwin_handle_index(dup, &w->ids[i]) == 0;
                 w->paths[i] = _wcsdup(buf);
             }
         }

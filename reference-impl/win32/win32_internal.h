@@ -53,6 +53,7 @@ HANDLE rmwin_open_unique(const RM_UNIQUE_PROCESS *p, DWORD access);
 
 /* fileid_win32.c: file identities and the kernel's per-file list of users */
 DWORD rmwin_handle_identity(HANDLE file, rmref_file_id *out);
+DWORD rmwin_handle_index(HANDLE file, rmref_file_id *out);     /* the index alone (index_only) */
 DWORD rmwin_file_identity(void *ctx, const WCHAR *path, rmref_file_id *out);
 DWORD rmwin_kernel_file_users(void *ctx, const WCHAR *path, rmref_file_user_fn fn, void *cookie);
 
