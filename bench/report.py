@@ -354,7 +354,7 @@ def table(res):
     for r in rows:
         lines.append("  " + "  ".join(c.rjust(w) if i != 3 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
     lines.append("  floor = one handle snapshot + one module scan + every process's File handles that are uses named"
-                 " (GetFileType, GetFinalPathNameByHandleW), matched by name, else by identity (bench/floor.c)")
+                 " (GetFileType, GetFinalPathNameByHandleW), matched by name, else by index, then identity (bench/floor.c)")
     parts = res["floor"]["points"]
     if parts:
         big = max(parts, key=lambda p: (p["lockers"], p["files"]))
@@ -457,7 +457,7 @@ def build(raw, suite_rows, smoke, long_rows=()):
         "register_batch": run.get("batch"),
         "floor": {"what": "one NtQuerySystemInformation(64) snapshot, one module scan of every process (loader lists read as rmref does, module_walk.c), "
                           "DuplicateHandle + GetFileType + GetFinalPathNameByHandleW for every process's File handles "
-                          "that are uses, hash-set matching by name, else by identity (GetFileInformationByHandle) "
+                          "that are uses, hash-set matching by name, else by file index (FileInternalInformation) and on a hit by identity (GetFileInformationByHandle) "
                           "against the registered files' identities read once per point",
                   "points": ordered(floor)},
         "getlist": {name: {"path": next(iter(pts.values()))["path"] if pts else None, "points": ordered(pts)}
