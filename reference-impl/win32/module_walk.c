@@ -99,8 +99,10 @@ done:
 
 int rmwin_process_modules(DWORD pid, rmwin_module_fn fn, void *cookie)
 {
+    /* An empty list is a process whose loader has not run yet (created suspended): its image
+     * is mapped all the same, so it is asked the other ways. */
     int n = rmwin_walk_modules(pid, fn, cookie);
-    if (n >= 0) return n;
+    if (n > 0) return n;
     n = 0;
     HANDLE mods = INVALID_HANDLE_VALUE;
     for (int tries = 0; tries < 3 && mods == INVALID_HANDLE_VALUE; tries++) {

@@ -14,7 +14,7 @@ typedef void (*rmwin_module_fn)(void *cookie, DWORD pid, const WCHAR *path);
 int rmwin_walk_modules(DWORD pid, rmwin_module_fn fn, void *cookie);
 
 /* Every module of process pid, the image first, the cheapest way that works: the loader list
- * (above); else a Toolhelp module snapshot (32-bit modules included: a 64-bit caller's way
+ * (above) when it lists any; else a Toolhelp module snapshot (32-bit modules included: a 64-bit caller's way
  * into a 32-bit process); else only the image path (QueryFullProcessImageNameW: a protected
  * process). Returns the number of paths reported. */
 int rmwin_process_modules(DWORD pid, rmwin_module_fn fn, void *cookie);
