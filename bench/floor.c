@@ -24,8 +24,8 @@
  * worker thread, no classification, no services, no session store: RmGetList does all of that
  * on top, so its ratio to this loop is the price of everything beyond enumeration. */
 #include "bench.h"
+#include "file_index.h"
 #include "module_walk.h"
-#include <winternl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -111,17 +111,7 @@ static int cmp_key(const void *a, const void *b)
     return x->low < y->low ? -1 : x->low > y->low;
 }
 
-typedef LONG (WINAPI *nt_query_information_file_fn)(HANDLE, IO_STATUS_BLOCK *, void *, ULONG, ULONG);
-static nt_query_information_file_fn g_query_file;
 static ULONGLONG *g_indexes;     /* the registered files' indexes, sorted (floor_prepare) */
-
-/* The file's index within its volume (FileInternalInformation): cheap, where the volume serial
- * number of the whole identity is a query of the volume (~0.3 ms under Wine). */
-static int handle_index(HANDLE h, ULONGLONG *index)
-{
-    IO_STATUS_BLOCK io;
-    return g_query_file && g_query_file(h, &io, index, sizeof *index, 6 /* FileInternalInformation */) >= 0;
-}
 
 static int cmp_index(const void *a, const void *b)
 {
@@ -144,8 +134,6 @@ DWORD floor_prepare(const WCHAR *const *files, size_t m)
     free(g_ids);
     free(g_indexes);
     g_nids = 0;
-    if (!g_query_file) g_query_file = (nt_query_information_file_fn)(void *)
-        GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtQueryInformationFile");
     g_ids = malloc((m ? m : 1) * sizeof *g_ids);
     g_indexes = malloc((m ? m : 1) * sizeof *g_indexes);
     if (!g_ids || !g_indexes) return ERROR_OUTOFMEMORY;
@@ -153,7 +141,7 @@ DWORD floor_prepare(const WCHAR *const *files, size_t m)
         HANDLE f = CreateFileW(files[i], FILE_READ_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
                                NULL, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
         if (f == INVALID_HANDLE_VALUE) continue;
-        if (handle_key(f, &g_ids[g_nids]) && handle_index(f, &g_indexes[g_nids])) g_nids++;
+        if (handle_key(f, &g_ids[g_nids]) && !rmwin_file_index(f, &g_indexes[g_nids])) g_nids++;
         CloseHandle(f);
     }
     qsort(g_ids, g_nids, sizeof *g_ids, cmp_key);
@@ -310,7 +298,7 @@ DWORD floor_run(const WCHAR *const *files, size_t m, floor_result *out)
                     file_key k;
                     ULONGLONG index;
                     if (path_set_has(&set, name) ||
-                        (g_nids && handle_index(dup, &index) && bsearch(&index, g_indexes, g_nids, sizeof index, cmp_index) &&
+                        (g_nids && !rmwin_file_index(dup, &index) && bsearch(&index, g_indexes, g_nids, sizeof index, cmp_index) &&
                          handle_key(dup, &k) && bsearch(&k, g_ids, g_nids, sizeof k, cmp_key)))
                         found_add(found, &nfound, found_cap, pid);
                 }

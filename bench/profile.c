@@ -39,8 +39,8 @@
  *   register_paths   per file: GetFullPathNameW, GetLongPathNameW only when the path has a '~',
  *                    normalisation, GetFileAttributesW (its kind, stored with the batch) */
 #include "bench.h"
+#include "file_index.h"
 #include "module_walk.h"
-#include <winternl.h>
 #include "profile.h"
 #include <stdlib.h>
 #include <string.h>
@@ -270,12 +270,8 @@ static DWORD WINAPI name_worker(void *param)
         if (GetFileType(dup) == FILE_TYPE_DISK) {
             DWORD len = GetFinalPathNameByHandleW(dup, buf, PATH_CHARS, FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
             if (len && len < PATH_CHARS) {
-                /* rmref reads the file's index alone (FileInternalInformation) */
-                static LONG (WINAPI *query)(HANDLE, IO_STATUS_BLOCK *, void *, ULONG, ULONG);
-                if (!query) query = (void *)GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtQueryInformationFile");
-                IO_STATUS_BLOCK io;
-                ULONGLONG index;
-                if (query) query(dup, &io, &index, sizeof index, 6);
+                ULONGLONG index;            /* rmref reads the file's index alone */
+                rmwin_file_index(dup, &index);
                 hl->path[i] = _wcsdup(buf);
             }
         }
@@ -346,22 +342,13 @@ static double step_scm_children(replay *r)
 {
     double t0 = bench_now_ms();
     int children = 0;
-    rmwin_process *procs;
-    int np = rmwin_list_processes(&procs);
-    if (np < 0) {
+    unsigned char *is_child = calloc(r->nfound ? r->nfound : 1, 1);
+    if (!is_child) {
         children = (int)r->nfound;             /* cannot tell: rmref assumes they may */
     } else {
-        DWORD scm[8], nscm = 0;
-        for (int k = 0; k < np; k++)
-            if (!_wcsicmp(procs[k].name, L"services.exe") && nscm < 8) scm[nscm++] = procs[k].pid;
-        for (size_t i = 0; i < r->nfound; i++) {
-            int child = 0;
-            for (int k = 0; k < np; k++)
-                if (procs[k].pid == r->found[i])
-                    for (DWORD j = 0; j < nscm; j++) child |= procs[k].parent == scm[j];
-            children += child;
-        }
-        free(procs);
+        rmwin_started_by_scm(r->found, r->nfound, is_child);
+        for (size_t i = 0; i < r->nfound; i++) children += is_child[i];
+        free(is_child);
     }
     r->scm_children = children;
     return bench_now_ms() - t0;

@@ -480,21 +480,10 @@ DWORD rmwin_process_facts(void *ctx, DWORD pid, rmref_proc_facts *out)
 
 /* Which processes did the service control manager start (parent services.exe)? Only those
  * can host a service, so RmGetList asks the SCM for its list only when one of them is found.
- * One process list. */
+ * One process list (module_walk.c). */
 void rmwin_scm_children(void *ctx, const DWORD *pids, size_t n, unsigned char *is_child)
 {
-    rmwin_process *procs;
-    int np = rmwin_list_processes(&procs);
-    for (size_t i = 0; i < n; i++) is_child[i] = np < 0;    /* cannot tell: assume they may */
-    if (np < 0) return;
-    DWORD scm[8], nscm = 0;
-    for (int k = 0; k < np; k++)
-        if (!_wcsicmp(procs[k].name, L"services.exe") && nscm < 8) scm[nscm++] = procs[k].pid;
-    for (int k = 0; k < np; k++)
-        for (size_t i = 0; i < n; i++)
-            if (pids[i] == procs[k].pid)
-                for (DWORD j = 0; j < nscm; j++) if (procs[k].parent == scm[j]) is_child[i] = 1;
-    free(procs);
+    rmwin_started_by_scm(pids, n, is_child);
 }
 
 /* ---- services --------------------------------------------------------------------------- */

@@ -5,8 +5,8 @@
  * system has it, Windows 8 and later; else BY_HANDLE_FILE_INFORMATION's 64-bit index), read
  * from a handle, with the file's index (FileInternalInformation) beside it. Every identity
  * rmref compares is read by this one routine, so both sides of a comparison always come from
- * the same source; a handle named in a snapshot gets its index alone (rmwin_handle_index), the
- * cheap first test against the registered files' indexes (core/getlist.c).
+ * the same source; a handle named in a snapshot gets its index alone (rmwin_handle_index,
+ * file_index.c), the cheap first test against the registered files' indexes (core/getlist.c).
  *
  * The kernel's list: NtQueryInformationFile(FileProcessIdsUsingFileInformation), Windows 7
  * and later. It names every process holding a handle to the file or a mapping of it, whatever
@@ -16,6 +16,7 @@
  * the class is not implemented (Vista, Wine) the answer is ERROR_NOT_SUPPORTED, remembered for
  * the process's lifetime, and the core falls back to enumerating handles. */
 #include "win32_internal.h"
+#include "file_index.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,33 +34,19 @@ typedef struct rmwin_file_id_info { ULONGLONG volume; BYTE id[16]; } rmwin_file_
 
 typedef struct pids_using_file { ULONG count; ULONG_PTR pids[1]; } pids_using_file;
 
-#define RMWIN_FILE_INTERNAL_INFORMATION 6
-
-/* The file's index within its volume (FileInternalInformation): a look at the file alone,
- * where the volume serial number of the identity below is a query of the volume (under Wine
- * one round trip to the mount manager, ~0.3 ms, for every handle named). */
+/* The index alone (file_index.c), marked index_only: how a handle named in a snapshot is known. */
 DWORD rmwin_handle_index(HANDLE file, rmref_file_id *out)
 {
-    static nt_query_information_file_fn query;
-    if (!query) query = (nt_query_information_file_fn)(void *)
-        GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtQueryInformationFile");
     memset(out, 0, sizeof *out);
-    rmwin_io_status io = { { 0 }, 0 };
-    ULONGLONG index = 0;
-    LONG st = query ? query(file, &io, &index, sizeof index, RMWIN_FILE_INTERNAL_INFORMATION) : -1;
-    if (st < 0) return ERROR_NOT_SUPPORTED;
-    out->index = index;
     out->index_only = 1;
-    return 0;
+    return rmwin_file_index(file, &out->index);
 }
 
 DWORD rmwin_handle_identity(HANDLE file, rmref_file_id *out)
 {
-    rmref_file_id index;
-    DWORD err = rmwin_handle_index(file, &index);
     memset(out, 0, sizeof *out);
+    DWORD err = rmwin_file_index(file, &out->index);
     if (err) return err;
-    out->index = index.index;
     rmwin_file_id_info fi;
     BY_HANDLE_FILE_INFORMATION bi;
     if (GetFileInformationByHandleEx(file, (FILE_INFO_BY_HANDLE_CLASS)RMWIN_FILE_ID_INFO_CLASS, &fi, sizeof fi)) {

@@ -14,7 +14,8 @@
  * the paths are the same. A list that cannot be read to its end (another bitness, a protected
  * process, a process gone or changing its list under us) reports nothing and returns -1: the
  * caller then uses Toolhelp, which also knows a 64-bit caller's way into a 32-bit process.
- * The process list is one NtQuerySystemInformation call. */
+ * The process list is one NtQuerySystemInformation call; it also says which processes the
+ * service control manager started (their parent is services.exe). */
 #include "module_walk.h"
 #include <tlhelp32.h>
 #include <winternl.h>
@@ -36,11 +37,19 @@ static void *ntdll_proc(const char *name)
     return ntdll ? (void *)GetProcAddress(ntdll, name) : NULL;
 }
 
+/* Our own WoW64 state, asked once: -1 not yet, 0/1 known (it cannot change). */
+static volatile LONG g_self_wow64 = -1;
+
 static int same_bitness(HANDLE process)
 {
-    BOOL mine = FALSE, theirs = FALSE;
-    if (!IsWow64Process(GetCurrentProcess(), &mine) || !IsWow64Process(process, &theirs)) return 0;
-    return mine == theirs;
+    BOOL theirs = FALSE;
+    if (g_self_wow64 < 0) {
+        BOOL mine = FALSE;
+        if (!IsWow64Process(GetCurrentProcess(), &mine)) return 0;
+        InterlockedExchange(&g_self_wow64, mine ? 1 : 0);
+    }
+    if (!IsWow64Process(process, &theirs)) return 0;
+    return (theirs ? 1 : 0) == g_self_wow64;
 }
 
 static int read_all(HANDLE process, const void *at, void *into, SIZE_T size)
@@ -164,4 +173,20 @@ int rmwin_list_processes(rmwin_process **out)
     free(buf);
     *out = v;
     return n;
+}
+
+void rmwin_started_by_scm(const DWORD *pids, size_t n, unsigned char *is_child)
+{
+    rmwin_process *procs;
+    int np = rmwin_list_processes(&procs);
+    for (size_t i = 0; i < n; i++) is_child[i] = np < 0;
+    if (np < 0) return;
+    DWORD scm[8], nscm = 0;
+    for (int k = 0; k < np; k++)
+        if (!_wcsicmp(procs[k].name, L"services.exe") && nscm < 8) scm[nscm++] = procs[k].pid;
+    for (int k = 0; k < np; k++)
+        for (size_t i = 0; i < n; i++)
+            if (pids[i] == procs[k].pid)
+                for (DWORD j = 0; j < nscm; j++) if (procs[k].parent == scm[j]) is_child[i] = 1;
+    free(procs);
 }
