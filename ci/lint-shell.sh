@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Lints the project's shell scripts with shellcheck (Debian's; ./rmc setup installs it): rmc,
 # ci/*.sh, cmake/*.sh, bench/*.sh, tests/*.sh, tests/profiles/*.sh. Run from anywhere; sourced
-# files are followed (-x) from the repository root. No finding is silenced here: a false positive gets an
-# inline directive with its reason, next to the line.
+# files are followed (-x) from the repository root. No finding is silenced here: a false
+# positive gets an inline directive with its reason, next to the line.
 #
 #   ci/lint-shell.sh
 set -euo pipefail

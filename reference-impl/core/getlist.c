@@ -91,8 +91,10 @@ static int on_file_user(void *cookie, DWORD pid, const WCHAR *path, const rmref_
     if (!hit && s->ids.count) {
         /* A handle's index alone: no registered file has it, so it is none of them; else its
          * whole identity is read through its name (the platform's name for the file itself). */
-        if (id && id->index_only && !index_registered(s, id->index)) return 0;
-        if (id && id->index_only) id = NULL;
+        if (id && id->index_only) {
+            if (!index_registered(s, id->index)) return 0;
+            id = NULL;
+        }
         int fresh = id != NULL;
         if (!id) id = rmref_id_cache_get(&s->id_cache, s->pf, s->path);
         hit = id && rmref_id_set_contains(&s->ids, id) && confirm_identity_match(s, s->path, fresh, id);

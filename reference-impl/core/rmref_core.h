@@ -79,9 +79,9 @@ typedef struct rmref_file_id {
 
 /* Callback of the file-user enumerations: a process `pid` has `path` open or mapped (image,
  * module); `id` is the file's identity when the platform knows it without another look (a
- * handle it holds; possibly its index alone, index_only), else NULL. The platform also calls it with path == NULL now and then so
- * the core can poll for cancellation. A non-zero return stops the enumeration (the platform
- * then returns ERROR_CANCELLED). */
+ * handle it holds; possibly its index alone, index_only), else NULL. The platform also calls
+ * it with path == NULL now and then so the core can poll for cancellation. A non-zero return
+ * stops the enumeration (the platform then returns ERROR_CANCELLED). */
 typedef int (*rmref_file_user_fn)(void *cookie, DWORD pid, const WCHAR *path, const rmref_file_id *id);
 typedef int (*rmref_service_fn)(void *cookie, const rmref_service_facts *svc);
 

@@ -231,9 +231,9 @@ static const WCHAR *canonical_name(const WCHAR *path)
     return path;
 }
 
-static DWORD f_file_identity(void *ctx, const WCHAR *path, rmref_file_id *out)
+/* The identity of what a path names (not counted: f_file_identity counts the platform calls). */
+static DWORD identity_of(const WCHAR *path, rmref_file_id *out)
 {
-    W.identity_calls++;
     for (int i = 0; i < 4 && W.missing[i]; i++)
         if (!_wcsicmp(W.missing[i], path)) return ERROR_FILE_NOT_FOUND;
     const WCHAR *name = canonical_name(path);
@@ -244,6 +244,12 @@ static DWORD f_file_identity(void *ctx, const WCHAR *path, rmref_file_id *out)
     out->id_low = h;
     out->index = h;
     return 0;
+}
+
+static DWORD f_file_identity(void *ctx, const WCHAR *path, rmref_file_id *out)
+{
+    W.identity_calls++;
+    return identity_of(path, out);
 }
 
 static int same_file(const WCHAR *a, const WCHAR *b)
@@ -273,13 +279,14 @@ static DWORD f_enum_file_users(void *ctx, rmref_file_user_fn fn, void *cookie)
         if (report_modules(p, fn, cookie)) return ERROR_CANCELLED;
         for (int k = 0; k < FAKE_MAX_FILES && p->files[k]; k++) {
             rmref_file_id id;
-            f_file_identity(NULL, p->files[k], &id);
             if (W.handle_index_only) {           /* the cheap read: not counted as an identity */
-                W.identity_calls--;
+                identity_of(p->files[k], &id);
                 ULONGLONG index = id.index;
                 memset(&id, 0, sizeof id);
                 id.index = index;
                 id.index_only = 1;
+            } else {
+                f_file_identity(NULL, p->files[k], &id);
             }
             if (fn(cookie, p->pid, p->files[k], &id)) return ERROR_CANCELLED;
         }
